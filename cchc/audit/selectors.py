@@ -1,0 +1,40 @@
+"""Reading the audit log, scoped to the reader."""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+
+from cchc.audit.models import AuditEvent
+from cchc.audit.policies import audit_event_policy
+
+
+def audit_event_list_for_user(
+    *,
+    user: Any,
+    action: str = "",
+    object_type: str = "",
+    actor: str = "",
+    unit_code: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[AuditEvent]:
+    """Audit rows ``user`` may read, newest first, narrowed by the given filters.
+
+    ``actor`` matches the recorded actor name (case-insensitive, substring);
+    ``date_from``/``date_to`` are inclusive local dates.
+    """
+    qs = audit_event_policy.scope(user, "view").select_related("actor", "unit")
+    if action:
+        qs = qs.filter(action=action)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if actor:
+        qs = qs.filter(actor_label__icontains=actor)
+    if unit_code:
+        qs = qs.filter(unit__code=unit_code)
+    if date_from:
+        qs = qs.filter(occurred_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(occurred_at__date__lte=date_to)
+    return qs

@@ -1,0 +1,30 @@
+"""The platform's modules as the home page lists them.
+
+A module appears once its pages exist; each entry names the URL and who sees it.
+Later issues add plans, reports, the PAR index, one-stop statistics here.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cchc.audit.policies import audit_event_policy
+
+
+@dataclass(frozen=True)
+class Module:
+    title: Any
+    description: Any
+    url: str
+
+
+def modules_for_user(user: Any) -> list[Module]:
+    modules = [
+        Module(_("Cơ quan, đơn vị"), _("Cây tổ chức, hiệu lực và đơn vị kế thừa."), reverse("web:unit_list")),
+        Module(_("API"), _("Tài liệu OpenAPI cho hệ thống khác kết nối."), reverse("api:openapi-view")),
+    ]
+    if audit_event_policy.allows_any(user, "view"):
+        modules.append(Module(_("Nhật ký thay đổi"), _("Ai đã thay đổi gì, khi nào."), reverse("web:audit_list")))
+    return modules

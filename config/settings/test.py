@@ -1,0 +1,13 @@
+"""Settings for the test suite: fast hashing, in-memory mail, same database choice."""
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import PASSWORD_HASHERS
+
+# Argon2 stays first in production; tests hash with MD5 for speed, but one test
+# checks that the production setting stores Argon2 hashes.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

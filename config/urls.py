@@ -1,0 +1,14 @@
+"""Root URL configuration: the site, the API and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from cchc.api.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("django.contrib.auth.urls")),
+    path("", include("cchc.web.urls")),
+]
