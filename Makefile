@@ -57,5 +57,8 @@ messages: setup
 bench: setup
 	$(PY) -m bench
 
+ci:
+	bash .ci/run
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,11 +1,11 @@
 """Shared fixtures: a small org tree that every permission test can reason about.
 
-    province (P)
-    ├── dept_a (Sở A)          ← "own unit" for a grant on dept_a
-    │   └── dept_a_child       ← "descendant"
-    ├── dept_b (Sở B)          ← "sibling"
-    └── district (Huyện)
-        └── commune (Xã)
+province (P)
+├── dept_a (Sở A)          ← "own unit" for a grant on dept_a
+│   └── dept_a_child       ← "descendant"
+├── dept_b (Sở B)          ← "sibling"
+└── district (Huyện)
+    └── commune (Xã)
 """
 
 from dataclasses import dataclass
@@ -36,3 +36,11 @@ def tree(db: None) -> Tree:
     district = make_unit(code="H1", parent=province, kind=UnitKind.DISTRICT, name="Huyện Một")
     commune = make_unit(code="X1", parent=district, kind=UnitKind.COMMUNE, name="Xã Một")
     return Tree(province, dept_a, dept_a_child, dept_b, district, commune)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_work_calendar() -> None:
+    """The calendar is cached per process; a test's overrides must not leak into the next."""
+    from cchc.core.calendar import work_calendar_clear
+
+    work_calendar_clear()

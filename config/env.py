@@ -27,4 +27,4 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 def env_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
-    return default if raw in (None, "") else int(raw)
+    return default if raw is None or raw == "" else int(raw)

@@ -27,16 +27,20 @@ def _plain(value: Any) -> Any:
 
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
-    """The values of ``fields`` on ``obj`` as plain JSON values (FKs as ids)."""
+    """The values of ``fields`` on ``obj`` as plain JSON values.
+
+    Foreign keys are their ids (no query), many-to-many links a sorted list of ids.
+    Raises ``ValueError`` for a reverse one-to-many relation, which has no value.
+    """
     result: dict[str, Any] = {}
     for name in fields:
         field = obj._meta.get_field(name)
         if field.many_to_many:
             result[name] = _plain([o.pk for o in getattr(obj, name).all()]) if obj.pk else []
-        elif field.is_relation:
-            result[name] = getattr(obj, field.attname)
+        elif isinstance(field, models.Field):
+            result[name] = getattr(obj, field.attname) if field.is_relation else _plain(getattr(obj, name))
         else:
-            result[name] = _plain(getattr(obj, name))
+            raise ValueError(f"{obj._meta.label}.{name} cannot be snapshotted.")
     return result
 
 
@@ -60,7 +64,8 @@ def audit_record(
     ``action`` is ``<entity>.<verb>`` (``org_unit.updated``). ``changes`` maps a
     field to ``[before, after]``. ``actor`` may be ``None`` for system jobs (the
     demo loader, imports run from the command line), recorded as "hệ thống".
-    Must be called inside the caller's transaction.
+    Must be called inside the caller's transaction, so that the change and its row
+    commit or roll back together; raises ``RuntimeError`` otherwise.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the service's transaction.atomic() block.")

@@ -6,7 +6,14 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from cchc.organizations.models import Cohort, OrgUnit
-from cchc.organizations.services import UNIT_FIELDS, unit_create, unit_set_successors, unit_update
+from cchc.organizations.services import (
+    UNIT_FIELDS,
+    cohort_set_members,
+    cohort_upsert,
+    unit_create,
+    unit_set_successors,
+    unit_update,
+)
 
 
 @admin.register(OrgUnit)
@@ -41,3 +48,12 @@ class CohortAdmin(admin.ModelAdmin[Cohort]):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
     filter_horizontal = ["members"]
+    fields = ["code", "name", "description", "members"]
+
+    def save_model(self, request: HttpRequest, obj: Cohort, form: Any, change: bool) -> None:
+        saved = cohort_upsert(actor=request.user, code=obj.code, name=obj.name, description=obj.description)
+        obj.pk = saved.pk
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        cohort = Cohort.objects.get(pk=form.instance.pk)
+        cohort_set_members(actor=request.user, cohort=cohort, units=form.cleaned_data.get("members", []))

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from cchc.core.pagination import Pagination
 from cchc.organizations.models import OrgUnit
-from cchc.organizations.schemas import OrgUnitFilter, OrgUnitNode, OrgUnitOut
+from cchc.organizations.schemas import OrgUnitFilter, OrgUnitNode, OrgUnitOut, OrgUnitTreeFilter
 from cchc.organizations.selectors import UnitNode, unit_get_for_user, unit_list_for_user, unit_tree_for_user
 
 router = Router(tags=["Đơn vị"])
@@ -26,17 +26,40 @@ def _node_out(node: UnitNode) -> dict[str, Any]:
     }
 
 
-@router.get("/units", response=list[OrgUnitOut], operation_id="units_list", summary="Danh sách đơn vị")
+@router.get(
+    "/units",
+    response=list[OrgUnitOut],
+    operation_id="units_list",
+    summary="Danh sách đơn vị",
+    description=(
+        "Các đơn vị trong phạm vi của bạn, theo thứ tự cây, lọc theo loại, nhóm, cấp trên, ngày hiệu lực, từ khóa."
+    ),
+)
 @paginate(Pagination)
 def units_list(request: HttpRequest, filters: Query[OrgUnitFilter]) -> QuerySet[OrgUnit]:
+    """Units in the caller's scope, in tree order, narrowed by the filters."""
     return unit_list_for_user(user=request.user, **filters.model_dump())
 
 
-@router.get("/units/tree", response=list[OrgUnitNode], operation_id="units_tree", summary="Cây đơn vị")
-def units_tree(request: HttpRequest, filters: Query[OrgUnitFilter]) -> list[dict[str, Any]]:
+@router.get(
+    "/units/tree",
+    response=list[OrgUnitNode],
+    operation_id="units_tree",
+    summary="Cây đơn vị",
+    description="Phạm vi của bạn dưới dạng cây; đơn vị có cấp trên ngoài phạm vi là gốc.",
+)
+def units_tree(request: HttpRequest, filters: Query[OrgUnitTreeFilter]) -> list[dict[str, Any]]:
+    """The caller's scope as a forest: a unit whose parent is out of scope is a root."""
     return [_node_out(node) for node in unit_tree_for_user(user=request.user, on=filters.on)]
 
 
-@router.get("/units/{code}", response=OrgUnitOut, operation_id="units_detail", summary="Chi tiết đơn vị")
+@router.get(
+    "/units/{code}",
+    response=OrgUnitOut,
+    operation_id="units_detail",
+    summary="Chi tiết đơn vị",
+    description="Một đơn vị theo mã. Đơn vị ngoài phạm vi của bạn trả về 404 như mã không tồn tại.",
+)
 def units_detail(request: HttpRequest, code: str) -> OrgUnit:
+    """One unit; a unit outside the caller's scope is a 404, like a code that does not exist."""
     return unit_get_for_user(user=request.user, code=code)

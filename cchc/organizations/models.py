@@ -32,7 +32,12 @@ class OrgUnit(TimeStampedModel):
     short_name = models.CharField(_("tên ngắn"), max_length=120)
     kind = models.CharField(_("loại"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     statistical_code = models.CharField(
         _("mã thống kê"), max_length=16, blank=True, help_text=_("Mã đơn vị hành chính quốc gia, nếu có.")
@@ -46,6 +51,12 @@ class OrgUnit(TimeStampedModel):
     # Materialised path of primary keys ("/1/7/"), kept by organizations.services so
     # that "a grant on a unit covers its descendants" is one indexed prefix query.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    # Tree order as one sortable string ("00001HD/00003HD.STP/"), so a flat list comes
+    # out depth-first with siblings by ``sort_order``; kept by the services with ``path``.
+    tree_key = models.CharField(max_length=512, db_index=True, editable=False, default="")
+    # Lower-case, accent-free code and names ("so y te"), so search finds "Sở Y tế"
+    # from "so y te" or "sở y tế" on SQLite and PostgreSQL alike.
+    search_text = models.CharField(max_length=600, editable=False, default="")
 
     objects = OrgUnitQuerySet.as_manager()
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -39,25 +40,42 @@ class Grant:
     unit_path: str
 
 
-def user_grants(user: Any, *, on: dt.date | None = None) -> tuple[Grant, ...]:
-    """The active role grants of ``user``, cached on the user object per request.
+GRANTS_CACHE_ATTRIBUTE = "_cchc_grants"
 
-    Anonymous and inactive users have none. A superuser is treated as holding the
-    system administrator role on every unit.
+
+def user_grants(user: Any, *, on: dt.date | None = None) -> tuple[Grant, ...]:
+    """The active role grants of ``user``, cached on the user object per day.
+
+    The user object lives for one request, so the cache does too; services that
+    change memberships call ``user_grants_clear``. Anonymous and inactive users
+    have none. A superuser is treated as holding the system administrator role on
+    every unit. A membership whose unit has no materialised path yet (a row written
+    around the services) is skipped: an empty path is a prefix of every path, so
+    honouring it would open the whole tree.
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return ()
     day = on or timezone.localdate()
-    cache_key = f"_cchc_grants_{day.isoformat()}"
-    cached = getattr(user, cache_key, None)
-    if cached is not None:
-        return cached
+    cache: dict[dt.date, tuple[Grant, ...]] = getattr(user, GRANTS_CACHE_ATTRIBUTE, None) or {}
+    if day in cache:
+        return cache[day]
     rows = Membership.objects.active_on(day).filter(user=user).values_list("role", "unit_id", "unit__path")
-    grants = tuple(Grant(role=role, unit_id=unit_id, unit_path=path) for role, unit_id, path in rows)
+    grants = tuple(Grant(role=role, unit_id=unit_id, unit_path=path) for role, unit_id, path in rows if path)
     if user.is_superuser:
         grants = (*grants, Grant(role=Role.SYSTEM_ADMIN, unit_id=0, unit_path="/"))
-    setattr(user, cache_key, grants)
+    setattr(user, GRANTS_CACHE_ATTRIBUTE, {**cache, day: grants})
     return grants
+
+
+def user_grants_clear(user: Any) -> None:
+    """Forget the grants cached on ``user`` (after its memberships changed)."""
+    if hasattr(user, GRANTS_CACHE_ATTRIBUTE):
+        delattr(user, GRANTS_CACHE_ATTRIBUTE)
+
+
+def user_is_global_admin(user: Any) -> bool:
+    """Whether ``user`` holds a global role (system administrator, or superuser) today."""
+    return any(grant.role in GLOBAL_ROLES for grant in user_grants(user))
 
 
 class ScopedPolicy(Generic[M]):
@@ -73,6 +91,7 @@ class ScopedPolicy(Generic[M]):
     permissions: ClassVar[dict[str, frozenset[str]]]
 
     def roles_for(self, action: str) -> frozenset[str]:
+        """The roles that allow ``action``; an unknown action is a programming error (``ValueError``)."""
         try:
             return self.permissions[action]
         except KeyError as exc:
@@ -90,6 +109,7 @@ class ScopedPolicy(Generic[M]):
         return any(grant.role in GLOBAL_ROLES for grant in grants)
 
     def unit_of(self, obj: M) -> OrgUnit | None:
+        """The unit ``obj`` belongs to, following ``unit_lookup``; ``None`` when it has none."""
         target: Any = obj
         for part in filter(None, self.unit_lookup.split("__")):
             target = getattr(target, part)
@@ -98,6 +118,12 @@ class ScopedPolicy(Generic[M]):
         return target
 
     def user_can(self, user: Any, action: str, obj: M) -> bool:
+        """Whether ``user`` may do ``action`` to ``obj``.
+
+        True for a global role that allows the action, or for a role that allows it
+        on the object's unit or an ancestor of it. An object without a unit is
+        reachable through a global role only.
+        """
         grants = self._relevant(user, action)
         if self._is_global(grants):
             return True
@@ -107,6 +133,11 @@ class ScopedPolicy(Generic[M]):
         return any(unit.path.startswith(grant.unit_path) for grant in grants)
 
     def scope(self, user: Any, action: str, qs: models.QuerySet[M] | None = None) -> models.QuerySet[M]:
+        """The rows of ``qs`` (default: all rows) ``user`` may do ``action`` to.
+
+        The same rule as ``user_can``, as one SQL filter: a prefix match of the
+        row's unit path against each granted unit's path.
+        """
         qs = self.model._default_manager.all() if qs is None else qs
         grants = self._relevant(user, action)
         if self._is_global(grants):
@@ -123,7 +154,7 @@ class ScopedPolicy(Generic[M]):
         """Fetch one object through the scope; anything outside it is a 404."""
         try:
             return self.scope(user, action, qs).get(**lookup)
-        except self.model.DoesNotExist as exc:
+        except ObjectDoesNotExist as exc:
             raise Http404 from exc
 
 

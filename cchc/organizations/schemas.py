@@ -5,6 +5,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from cchc.organizations.choices import UnitKind
+
 
 class CohortOut(Schema):
     code: str
@@ -59,8 +61,14 @@ OrgUnitNode.model_rebuild()
 
 
 class OrgUnitFilter(Schema):
-    kind: str | None = Field(None, description="Loại đơn vị (department, district, ...).")
+    # An enum, not a free string: an unknown kind is a 422 that names the allowed
+    # values, not a silently empty list.
+    kind: UnitKind | None = Field(None, description="Loại đơn vị.")
     cohort: str | None = Field(None, description="Mã nhóm đơn vị.")
     parent: str | None = Field(None, description="Mã đơn vị cấp trên.")
     on: dt.date | None = Field(None, description="Chỉ các đơn vị có hiệu lực vào ngày này.")
-    q: str | None = Field(None, description="Tìm theo mã hoặc tên.")
+    q: str | None = Field(None, description="Tìm theo mã, tên hoặc tên ngắn.")
+
+
+class OrgUnitTreeFilter(Schema):
+    on: dt.date | None = Field(None, description="Chỉ các đơn vị có hiệu lực vào ngày này.")

@@ -4,8 +4,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
+from cchc.core.text import fold
 from cchc.organizations.models import Cohort, OrgUnit
 from cchc.organizations.policies import org_unit_policy
 
@@ -21,30 +22,36 @@ def unit_list_for_user(
 ) -> QuerySet[OrgUnit]:
     """Units ``user`` may view, in tree order, narrowed by the filters.
 
-    ``on`` keeps units valid on that date; ``q`` matches code, name or short name
-    (case-insensitive). Parents, cohorts and successor links are prefetched, so
+    ``on`` keeps units valid on that date; ``q`` matches code, name or short name,
+    ignoring case and diacritics ("so y te" finds "Sở Y tế"). Units come in tree
+    order: depth-first, siblings by ``sort_order``. Parents, cohorts and successor links are prefetched, so
     serialising a page costs a fixed number of queries.
     """
-    qs = org_unit_policy.scope(user, "view").select_related("parent")
+    base = OrgUnit.objects.valid_on(on) if on else OrgUnit.objects.all()
+    qs = org_unit_policy.scope(user, "view", base).select_related("parent")
     if kind:
         qs = qs.filter(kind=kind)
     if cohort:
         qs = qs.filter(cohorts__code=cohort)
     if parent:
         qs = qs.filter(parent__code=parent)
-    if on:
-        qs = qs.valid_on(on)
     if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(short_name__icontains=q))
+        qs = qs.filter(search_text__contains=fold(q.strip()))
     return qs.prefetch_related(
         Prefetch("cohorts", queryset=Cohort.objects.only("code", "name")),
-        Prefetch("successors", queryset=OrgUnit.objects.only("code")),
-        Prefetch("predecessors", queryset=OrgUnit.objects.only("code")),
-    ).order_by("path", "sort_order")
+        # Pages show the names of successors and predecessors: load them with the code,
+        # or each name would be one more query.
+        Prefetch("successors", queryset=OrgUnit.objects.only("code", "name")),
+        Prefetch("predecessors", queryset=OrgUnit.objects.only("code", "name")),
+    ).order_by("tree_key")
 
 
 def unit_get_for_user(*, user: Any, code: str) -> OrgUnit:
-    """One unit by code through the scope; 404 when missing or out of scope."""
+    """One unit by code through the scope, relations prefetched.
+
+    Raises ``Http404`` alike for a code that does not exist and for a unit outside
+    the user's scope, so the answer never confirms that a unit exists.
+    """
     return org_unit_policy.get_for_user(user, "view", unit_list_for_user(user=user), code=code)
 
 
@@ -60,10 +67,8 @@ def unit_tree_for_user(*, user: Any, on: dt.date | None = None) -> list[UnitNode
     A visible unit whose parent is out of scope becomes a root of the forest, so a
     district focal point sees their district with its communes at the top.
     """
-    qs = org_unit_policy.scope(user, "view")
-    if on:
-        qs = qs.valid_on(on)
-    units = list(qs.order_by("sort_order", "code"))
+    base = OrgUnit.objects.valid_on(on) if on else OrgUnit.objects.all()
+    units = list(org_unit_policy.scope(user, "view", base).order_by("sort_order", "code"))
     nodes = {unit.pk: UnitNode(unit) for unit in units}
     roots: list[UnitNode] = []
     for unit in units:

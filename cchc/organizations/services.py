@@ -14,6 +14,7 @@ from django.db import transaction
 
 from cchc.audit.services import audit_record, diff, snapshot
 from cchc.core.errors import ApplicationError, PermissionDeniedError
+from cchc.core.text import search_key
 from cchc.organizations.models import Cohort, OrgUnit
 from cchc.organizations.policies import org_unit_policy
 
@@ -56,12 +57,13 @@ def _validate(unit: OrgUnit) -> None:
 
 
 def _rebuild_paths(unit: OrgUnit) -> None:
-    """Recompute ``path`` for ``unit`` and, top-down, for its whole subtree."""
-    parent_path = unit.parent.path if unit.parent_id and unit.parent else "/"
-    new_path = f"{parent_path}{unit.pk}/"
-    if unit.path != new_path:
-        unit.path = new_path
-        OrgUnit.objects.filter(pk=unit.pk).update(path=new_path)
+    """Recompute ``path`` and ``tree_key`` for ``unit`` and, top-down, its subtree."""
+    parent = unit.parent if unit.parent_id else None
+    new_path = f"{parent.path if parent else '/'}{unit.pk}/"
+    new_key = f"{parent.tree_key if parent else ''}{unit.sort_order:05d}{unit.code}/"
+    if (unit.path, unit.tree_key) != (new_path, new_key):
+        unit.path, unit.tree_key = new_path, new_key
+        OrgUnit.objects.filter(pk=unit.pk).update(path=new_path, tree_key=new_key)
     for child in OrgUnit.objects.filter(parent=unit):
         child.parent = unit
         _rebuild_paths(child)
@@ -108,6 +110,7 @@ def unit_create(
         sort_order=sort_order,
     )
     _validate(unit)
+    unit.search_text = search_key(unit.code, unit.name, unit.short_name)
     unit.save()
     _rebuild_paths(unit)
     audit_record(
@@ -142,8 +145,9 @@ def unit_update(*, actor: Any, unit: OrgUnit, **fields: Any) -> OrgUnit:
     if not changes:
         return unit
     _validate(unit)
+    unit.search_text = search_key(unit.code, unit.name, unit.short_name)
     unit.save()
-    if "parent" in changes:
+    if {"parent", "sort_order", "code"} & changes.keys():
         _rebuild_paths(unit)
     audit_record(actor=actor, action="org_unit.updated", obj=unit, unit=unit, changes=changes)
     return unit
@@ -160,9 +164,7 @@ def unit_set_successors(*, actor: Any, unit: OrgUnit, successors: Iterable[OrgUn
     if old == new:
         return unit
     unit.successors.set(new)
-    audit_record(
-        actor=actor, action="org_unit.successors_set", obj=unit, unit=unit, changes={"successors": [old, new]}
-    )
+    audit_record(actor=actor, action="org_unit.successors_set", obj=unit, unit=unit, changes={"successors": [old, new]})
     return unit
 
 
@@ -199,3 +201,16 @@ def unit_set_cohorts(*, actor: Any, unit: OrgUnit, cohorts: Iterable[Cohort]) ->
     unit.cohorts.set(Cohort.objects.filter(code__in=new))
     audit_record(actor=actor, action="org_unit.cohorts_set", obj=unit, unit=unit, changes={"cohorts": [old, new]})
     return unit
+
+
+@transaction.atomic
+def cohort_set_members(*, actor: Any, cohort: Cohort, units: Iterable[OrgUnit]) -> Cohort:
+    """Replace the member units of ``cohort`` (province-wide rights required)."""
+    _check(actor, "change", None)
+    new = sorted({u.code for u in units})
+    old = sorted(cohort.members.values_list("code", flat=True))
+    if old == new:
+        return cohort
+    cohort.members.set(OrgUnit.objects.filter(code__in=new))
+    audit_record(actor=actor, action="cohort.members_set", obj=cohort, changes={"members": [old, new]})
+    return cohort

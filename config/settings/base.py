@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "cchc.organizations",
     "cchc.accounts",
     "cchc.audit",
+    "cchc.documents",
+    "cchc.plans",
     "cchc.api",
     "cchc.web",
 ]
@@ -124,15 +126,14 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_ROOT = VAR_DIR / "media"
 
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta tag.
+# HTMX sends the token from the hx-headers attribute that base.html renders, so no
+# script needs to read the cookie.
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "cchc@localhost")
-
-NINJA_PAGINATION_PER_PAGE = 50
-NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
 
 LOGGING = {
     "version": 1,

@@ -11,3 +11,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests never run collectstatic; look files up per request instead of warning
+# that var/staticfiles/ is missing.
+WHITENOISE_AUTOREFRESH = True
