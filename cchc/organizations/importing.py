@@ -85,10 +85,10 @@ def cohorts_import(*, rows: Sequence[CohortRow], actor: Any) -> ImportSummary:
     existing = {c.code: c for c in Cohort.objects.filter(code__in=[row.code for row in rows])}
     for row in rows:
         before = existing.get(row.code)
-        cohort_upsert(actor=actor, code=row.code, name=row.name, description=row.description)
+        cohort_upsert(actor=actor, code=row.code, name=row.name, description=row.description, aliases=list(row.aliases))
         if before is None:
             summary.created.append(row.code)
-        elif (before.name, before.description) != (row.name, row.description):
+        elif (before.name, before.description, before.aliases) != (row.name, row.description, list(row.aliases)):
             summary.updated.append(row.code)
         else:
             summary.unchanged.append(row.code)

@@ -40,11 +40,11 @@ SORT_COLUMN = "sort_order"
 # Free text for people (sources, assumptions); read and ignored.
 NOTE_COLUMN = "note"
 EXPORT_COLUMNS = (*UNIT_COLUMNS, SORT_COLUMN)
-LIST_COLUMNS = ("cohorts", "successor_codes")
+LIST_COLUMNS = ("cohorts", "successor_codes", "aliases")
 REQUIRED_VALUES = ("code", "name", "short_name", "kind", "valid_from")
 
 COHORT_COLUMNS = ("code", "name")
-COHORT_OPTIONAL_COLUMNS = ("description",)
+COHORT_OPTIONAL_COLUMNS = ("description", "aliases")
 
 LIST_SEPARATOR = ";"
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -107,11 +107,12 @@ class UnitRow:
 
 @dataclass(frozen=True)
 class CohortRow:
-    """One cohort definition: code, name, description."""
+    """One cohort definition: code, name, description, other names used in documents."""
 
     code: str
     name: str
     description: str = ""
+    aliases: tuple[str, ...] = ()
     source: SourceRef | None = field(default=None, compare=False)
 
 
@@ -554,7 +555,15 @@ def parse_cohorts(data: bytes, *, filename: str, fmt: Format | None = None) -> l
         if len(values.get("name", "")) > limit:
             errors.add(ref, "name", _("dài %(n)d ký tự, tối đa %(max)d") % {"n": len(values["name"]), "max": limit})
         if len(errors) == before:
-            rows.append(CohortRow(values["code"], values["name"], values.get("description", ""), source=ref))
+            rows.append(
+                CohortRow(
+                    values["code"],
+                    values["name"],
+                    values.get("description", ""),
+                    split_codes(values.get("aliases", "")),
+                    source=ref,
+                )
+            )
     check_duplicate_codes(rows, errors)
     errors.raise_if_any()
     return rows

@@ -92,6 +92,12 @@ class Cohort(TimeStampedModel):
     code = models.CharField(_("mã"), max_length=32, unique=True)
     name = models.CharField(_("tên"), max_length=255)
     description = models.TextField(_("mô tả"), blank=True)
+    aliases = models.JSONField(
+        _("tên gọi khác"),
+        default=list,
+        blank=True,
+        help_text=_("Tên văn bản dùng cho nhóm, ví dụ “Các sở, ban, ngành”."),
+    )
     members = models.ManyToManyField(OrgUnit, verbose_name=_("đơn vị"), related_name="cohorts", blank=True)
 
     class Meta:

@@ -169,15 +169,24 @@ def unit_set_successors(*, actor: Any, unit: OrgUnit, successors: Iterable[OrgUn
 
 
 @transaction.atomic
-def cohort_upsert(*, actor: Any, code: str, name: str, description: str = "") -> Cohort:
-    """Create the cohort ``code`` or update its name and description."""
+def cohort_upsert(
+    *, actor: Any, code: str, name: str, description: str = "", aliases: list[str] | None = None
+) -> Cohort:
+    """Create the cohort ``code`` or update its name, description and aliases.
+
+    ``aliases`` are other names documents use for the group ("Các sở, ban, ngành");
+    ``None`` leaves the current aliases as they are.
+    """
     _check(actor, "change", None)
+    fields = ["code", "name", "description", "aliases"]
     cohort = Cohort.objects.filter(code=code).first()
-    before = snapshot(cohort, ["code", "name", "description"]) if cohort else {}
+    before = snapshot(cohort, fields) if cohort else {}
     if cohort is None:
         cohort = Cohort(code=code)
     cohort.name, cohort.description = name, description
-    after = snapshot(cohort, ["code", "name", "description"])
+    if aliases is not None:
+        cohort.aliases = list(aliases)
+    after = snapshot(cohort, fields)
     if before == after:
         return cohort
     cohort.save()
