@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("django.contrib.auth.urls")),
+    path("ke-hoach/", include("cchc.plans.urls")),
     path("", include("cchc.web.urls")),
 ]

@@ -158,7 +158,8 @@ def match_units(text: str, candidates: Sequence[UnitCandidate], *, threshold: fl
         if any(m.code == cand.code for m in taken):
             continue
         taken.append(UnitMention(text[start:end], start, end, cand.code, score, cand.is_group, alternatives))
-    taken.extend(_unknown_mentions(text, taken))
+    known_keys = [key for _, key in indexed]
+    taken.extend(m for m in _unknown_mentions(text, taken) if not any(name_key(m.text) in k for k in known_keys))
     return sorted(taken, key=lambda m: m.start)
 
 
@@ -176,8 +177,51 @@ def _unknown_mentions(text: str, found: Iterable[UnitMention]) -> list[UnitMenti
         fragment = text[start:end].strip()
         if any(start < m.end and m.start < end for m in found):
             continue
+        if len(fragment.split()) < 2:
+            continue  # a lone "ban" or "sở" inside a list is a word, not a unit name
         if _UNIT_WORDS.match(_strip_marks(fragment).lower()) or _UNIT_WORDS.match(fragment):
             if any(start < u.end and u.start < end for u in unknown):
                 continue
             unknown.append(UnitMention(fragment, start, end, None, 0.0))
     return unknown
+
+
+def match_unit_prefixes(
+    text: str, candidates: Sequence[UnitCandidate], *, threshold: float = 80.0
+) -> list[UnitMention]:
+    """The list of units that ``text`` starts with.
+
+    For running prose such as "phối hợp với Sở Tư pháp, Sở Tài chính hướng dẫn…": each
+    comma/"và" separated part is compared, by its first words, with every unit name of
+    the same length in words; the best match per part wins. The list ends at the first
+    part that names no unit (prose follows), so a unit named later in the sentence is
+    not taken for a partner; nothing is reported unknown here.
+    """
+    indexed = [(cand, key, len(key.split())) for cand in candidates for key in cand.keys]
+    mentions: list[UnitMention] = []
+    pos = 0
+    parts: list[tuple[int, int]] = []
+    for sep in _SPLIT.finditer(text):
+        parts.append((pos, sep.start()))
+        pos = sep.end()
+    parts.append((pos, len(text)))
+    for start, end in parts:
+        words = list(re.finditer(r"\S+", text[start:end]))
+        if not words:
+            break
+        best: tuple[float, int, UnitCandidate] | None = None
+        for cand, key, n in indexed:
+            if n > len(words):
+                continue
+            stop = start + words[n - 1].end()
+            score = _similarity(name_key(text[start + words[0].start() : stop]), key)
+            if score >= threshold and (best is None or (score, stop - start) > (best[0], best[1] - start)):
+                best = (score, stop, cand)
+        if best is None:
+            break
+        score, stop, cand = best
+        first = start + words[0].start()
+        mentions.append(UnitMention(text[first:stop], first, stop, cand.code, score, cand.is_group))
+        if stop < start + words[-1].end():
+            break  # the part goes on after the name: the list has ended
+    return mentions

@@ -5,9 +5,11 @@ Loading is idempotent: every step goes through an upsert-style service, so runni
 their demo data (the imported seed plan, dossiers, a PAR round) here.
 """
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from cchc.accounts.choices import Role
@@ -16,6 +18,12 @@ from cchc.core.errors import ApplicationError
 from cchc.core.services import calendar_overrides_load_default
 from cchc.organizations.importing import cohorts_load_default, units_load_default
 from cchc.organizations.models import OrgUnit
+from cchc.plans.models import Plan
+from cchc.plans.services import plan_import_confirm, plan_import_create
+
+# The Hải Dương 2023 reform plan, as the OCR text the province published.
+SEED_PLAN = settings.BASE_DIR / "fixtures" / "seed" / "000_6b4a4a90fab0730f.txt"
+SEED_PLAN_TITLE = "Kế hoạch cải cách hành chính nhà nước tỉnh Hải Dương năm 2023"
 
 # Shown on the console by `make run`; a demo database only. Production accounts are
 # created by administrators and never use this password.
@@ -76,4 +84,17 @@ def demo_load(*, actor: Any = None) -> dict[str, Any]:
         for role, code in account.grants:
             membership_grant(actor=actor, user=user, unit=_unit(code), role=role)
     summary["accounts"] = [a.username for a in DEMO_ACCOUNTS]
+    summary["plan"] = _seed_plan(actor)
     return summary
+
+
+def _seed_plan(actor: Any) -> str:
+    """Import the seed plan for Hải Dương 2023 once (matched by the file's SHA-256)."""
+    data = SEED_PLAN.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    province = _unit("HD")
+    if Plan.objects.filter(unit=province, year=2023, source_sha256=digest).exists():
+        return "unchanged"
+    plan_import = plan_import_create(actor=actor, unit=province, year=2023, file_name=SEED_PLAN.name, data=data)
+    plan_import_confirm(actor=actor, plan_import=plan_import, title=SEED_PLAN_TITLE)
+    return "created"

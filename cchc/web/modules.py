@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cchc.audit.policies import audit_event_policy
+from cchc.plans.policies import plan_policy
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,14 @@ def modules_for_user(user: Any) -> list[Module]:
         Module(_("Cơ quan, đơn vị"), _("Cây tổ chức, hiệu lực và đơn vị kế thừa."), reverse("web:unit_list")),
         Module(_("API"), _("Tài liệu OpenAPI cho hệ thống khác kết nối."), reverse("api:openapi-view")),
     ]
+    if plan_policy.allows_any(user, "view"):
+        modules.append(
+            Module(
+                _("Kế hoạch CCHC"),
+                _("Kế hoạch cải cách hành chính theo năm, nhiệm vụ và đơn vị được giao."),
+                reverse("plans:plan_list"),
+            )
+        )
     if audit_event_policy.allows_any(user, "view"):
         modules.append(Module(_("Nhật ký thay đổi"), _("Ai đã thay đổi gì, khi nào."), reverse("web:audit_list")))
     return modules

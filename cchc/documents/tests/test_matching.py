@@ -65,3 +65,12 @@ def test_key_folds_accents_ocr_and_abbreviations() -> None:
 
 def test_a_name_that_is_not_close_enough_does_not_match() -> None:
     assert [m.code for m in match_units("Sở Ngoại vụ", CANDIDATES)] == [None]
+
+
+def test_prefix_matching_reads_the_partner_list_and_stops_at_prose() -> None:
+    from cchc.documents.matching import match_unit_prefixes
+
+    text = "Sở Tư pháp, Sở Tài chính và S& Nội vụ hướng dẫn các đơn vị; Sở Kế hoạch và Đầu tư báo cáo"
+    assert [m.code for m in match_unit_prefixes(text, CANDIDATES)] == ["HD.STP", "HD.STC", "HD.SNV"]
+    # A unit named later in the sentence, after prose, is not a partner.
+    assert match_unit_prefixes("các đơn vị có liên quan giải quyết, Cổng thông tin điện tử", CANDIDATES) == []
