@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "cchc.audit",
     "cchc.documents",
     "cchc.plans",
+    "cchc.tasks",
     "cchc.api",
     "cchc.web",
 ]
