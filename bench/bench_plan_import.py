@@ -22,6 +22,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 from cchc.documents.analysis import analyse_document  # noqa: E402
+from cchc.documents.restore.model import DEFAULT_MODEL_PATH  # noqa: E402
 from cchc.documents.restore.restorer import get_restorer  # noqa: E402
 from cchc.organizations.importing import cohorts_load_default, units_load_default  # noqa: E402
 from cchc.organizations.models import OrgUnit  # noqa: E402
@@ -63,6 +64,7 @@ def main() -> None:
             transaction.set_rollback(True)
         db.append(time.perf_counter() - started)
 
+    print(f"model: {DEFAULT_MODEL_PATH.name}, {DEFAULT_MODEL_PATH.stat().st_size / 1024:,.0f} KiB")
     print(f"seed: {len(data):,} bytes, {analysis.line_count} lines, {len(analysis.nodes)} nodes")
     print(f"{'step':<44} {'seconds':>8}")
     print(f"{'restorer model load (first use)':<44} {load_s:>8.3f}")

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cchc.api.api import api
+from cchc.tasks.urls import public_urlpatterns
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,5 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("django.contrib.auth.urls")),
     path("ke-hoach/", include("cchc.plans.urls")),
+    path("ke-hoach/", include("cchc.tasks.urls")),
+    path("cong-khai/", include((public_urlpatterns, "public"))),
     path("", include("cchc.web.urls")),
 ]

@@ -10,6 +10,7 @@ from ninja.operation import Operation
 from cchc.accounts.auth import session_auth, token_auth
 from cchc.api import errors
 from cchc.organizations.api import router as units_router
+from cchc.tasks.api import router as plans_router
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",
@@ -34,6 +35,9 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     },
     "required": ["type", "title", "status", "detail", "instance", "code"],
 }
+
+
+WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
 
 
 def _problem_response(description: str) -> dict[str, Any]:
@@ -64,7 +68,7 @@ class CchcAPI(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
         for path_item in schema["paths"].values():
-            for operation in path_item.values():
+            for method, operation in path_item.items():
                 parameters = operation.get("parameters", [])
                 # ninja keys responses by int status; keep one key type so the schema sorts.
                 responses = operation.setdefault("responses", {})
@@ -75,6 +79,11 @@ class CchcAPI(NinjaAPI):
                 # Path parameters are matched by URL converters: a bad one is a 404, not a 422.
                 if any(p.get("in") != "path" for p in parameters) or "requestBody" in operation:
                     responses.setdefault(422, _problem_response("Dữ liệu không hợp lệ."))
+                if method in WRITE_METHODS:
+                    # Writes run through services: a broken rule is a 400, and an action the
+                    # caller may not take on an object it can see is a 403.
+                    responses.setdefault(400, _problem_response("Vi phạm quy tắc nghiệp vụ (xem code)."))
+                    responses.setdefault(403, _problem_response("Không có quyền thực hiện thao tác này."))
         return schema
 
 
@@ -88,3 +97,4 @@ api = CchcAPI(
 )
 errors.install(api)
 api.add_router("/", units_router)
+api.add_router("/", plans_router)

@@ -296,8 +296,8 @@ def _classify(line: str) -> _Match | None:
             if title is not None or line[: m.end()].isupper():
                 number = m.group(1) or ""
                 value = _numeral(number) if number else 0
-                if value is None:  # "Phụ lục A"
-                    value = ord(number.upper()) - ord("A") + 1
+                if value is None:  # "Phụ lục A"; an unreadable numeral ("IIL") counts as 0
+                    value = ord(number.upper()) - ord("A") + 1 if len(number) == 1 else 0
                 return _Match(
                     "part", line[: m.end()], title or line[m.end() :].strip(), _TOP_RANK, value, appendix=True
                 )

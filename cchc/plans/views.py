@@ -1,4 +1,8 @@
-"""Plan pages: the plans in scope, one plan, and importing a plan from a document.
+"""Plan pages: the plans in scope, a plan's document, and importing a plan from a document.
+
+The plan page itself (``/ke-hoach/<id>/``) is the working plan of ``cchc.tasks``:
+tasks build on plans, so that page lives with them and shows the document through
+``plan_document_context``.
 
 The import runs upload → preview (the officer reads the repaired text, corrects
 titles and bodies, confirms the unit matches) → confirm, which creates the plan in
@@ -43,10 +47,9 @@ from cchc.plans.forms import (
     too_large_message,
     unit_year_error,
 )
-from cchc.plans.models import PlanImport, PlanNode
+from cchc.plans.models import Plan, PlanImport, PlanNode
 from cchc.plans.policies import plan_import_policy
 from cchc.plans.selectors import (
-    plan_get_for_user,
     plan_import_get_for_user,
     plan_import_list_for_user,
     plan_list_for_user,
@@ -54,6 +57,7 @@ from cchc.plans.selectors import (
     unit_candidates_for_year,
     units_for_plan_import,
 )
+from cchc.tasks.access import plans_through_tasks_for_user
 
 PLANS_PER_PAGE = 50
 ROLE_ORDER = {UnitRole.LEAD: 0, UnitRole.COORDINATING: 1, UnitRole.MENTIONED: 2}
@@ -110,6 +114,9 @@ def plan_list(request: HtmxHttpRequest) -> HttpResponse:
             units=sorted(units.items(), key=lambda item: item[1]),
             can_import=plan_import_policy.allows_any(request.user, "create"),
             pending=plan_import_list_for_user(user=request.user).filter(status=PlanImport.Status.PREVIEW),
+            # The province's plans that assign tasks to the user's units, which the
+            # plan scope alone does not show.
+            assigned=plans_through_tasks_for_user(user=request.user),
         )
     return _render(request, page="plans/plan_list.html", partial="plans/partials/_plan_rows.html", context=context)
 
@@ -150,15 +157,14 @@ def _unit_groups(node: PlanNode) -> list[UnitGroup]:
     return sorted(groups.values(), key=lambda g: ROLE_ORDER.get(UnitRole(g.role), 9))
 
 
-@login_required
-@require_safe
-def plan_detail(request: HtmxHttpRequest, plan_id: int) -> HttpResponse:
-    """One plan: its tree with bodies, the units each duty names and the cross-references.
+def plan_document_context(*, plan: Plan, unit_code: str = "") -> dict[str, Any]:
+    """The plan's document as the plan page shows it: its tree with bodies, the units
+    each duty names and the cross-references.
 
-    ``?don_vi=CODE`` keeps the nodes that name that unit, with their ancestors shown
-    for context (an HTMX request gets only the tree).
+    ``unit_code`` keeps the nodes that name that unit, with their ancestors shown for
+    context; an unknown code shows everything. ``plan`` was fetched through the
+    user's scope by the caller (the plan page, ``cchc.tasks.views.plan_detail``).
     """
-    plan = plan_get_for_user(user=request.user, plan_id=plan_id)
     nodes = list(plan_nodes(plan=plan))
     referenced_by: dict[int, list[PlanNode]] = defaultdict(list)
     linked_units: dict[str, Any] = {}
@@ -167,7 +173,7 @@ def plan_detail(request: HtmxHttpRequest, plan_id: int) -> HttpResponse:
             referenced_by[reference.target_id].append(node)
         for link in node.unit_links.all():
             linked_units[link.unit.code] = link.unit
-    unit_code = request.GET.get("don_vi", "").strip()
+    unit_code = unit_code.strip()
     shown: set[int] | None = None
     if unit_code in linked_units:
         by_id = {node.pk: node for node in nodes}
@@ -194,8 +200,7 @@ def plan_detail(request: HtmxHttpRequest, plan_id: int) -> HttpResponse:
         for node in nodes
         if shown is None or node.pk in shown
     ]
-    context = {
-        "plan": plan,
+    return {
         "items": items,
         "node_count": len(nodes),
         "toc": [node for node in nodes if node.parent_id is None],
@@ -203,7 +208,6 @@ def plan_detail(request: HtmxHttpRequest, plan_id: int) -> HttpResponse:
         "unit_code": unit_code,
         "match_count": len(matching),
     }
-    return _render(request, page="plans/plan_detail.html", partial="plans/partials/_plan_tree.html", context=context)
 
 
 # -- upload -----------------------------------------------------------------------------

@@ -35,8 +35,14 @@ def effective_deadline(due_date: dt.date, calendar: WorkCalendar) -> dt.date:
 
 
 def is_overdue(*, status: str, due_date: dt.date | None, today: dt.date, calendar: WorkCalendar) -> bool:
-    """An open task whose effective deadline is before ``today``."""
+    """An open task whose effective deadline is before ``today``.
+
+    A deadline beyond the calendar's known years cannot have passed yet (services
+    refuse such dates; old rows must not take a page down).
+    """
     if status not in OPEN_STATUSES or due_date is None:
+        return False
+    if calendar.last_year is not None and due_date.year > calendar.last_year:
         return False
     return today > effective_deadline(due_date, calendar)
 

@@ -20,7 +20,7 @@ from cchc.organizations.models import OrgUnit
 from cchc.plans.choices import PlanStatus, UnitRole
 from cchc.plans.models import Plan, PlanNode
 from cchc.plans.policies import plan_policy
-from cchc.tasks.choices import Area, DeadlineKind, ProductKind
+from cchc.tasks.choices import Area, DeadlineKind, ProductKind, TaskStatus
 from cchc.tasks.models import Task, TaskOccurrence
 from cchc.tasks.policies import task_policy
 
@@ -56,6 +56,18 @@ def _check_plan(actor: Any, action: str, plan: Plan) -> None:
 
 def _validate(task: Task) -> None:
     from django.core.exceptions import ValidationError
+
+    from cchc.core.calendar import work_calendar
+
+    calendar = work_calendar()
+    for name, day in (("due_date", task.due_date), ("completed_on", task.completed_on)):
+        if day is not None and not (calendar.first_year or day.year) <= day.year <= (calendar.last_year or day.year):
+            raise ApplicationError(
+                f"Nhiệm vụ {task.code}: ngày {day:%d/%m/%Y} ({name}) nằm ngoài lịch làm việc "
+                f"{calendar.first_year}–{calendar.last_year} mà hệ thống biết.",
+                code="tasks.date_out_of_calendar",
+                extra={"field": name},
+            )
 
     try:
         task.full_clean(exclude=["plan", "node", "source_task"])
@@ -292,8 +304,11 @@ def tasks_generate_from_plan(*, actor: Any, plan: Plan) -> list[Task]:
       duty cites it for ("nhiệm vụ được nêu tại điểm c khoản 8 mục II"), or else the
       standing agency ("cơ quan thường trực": Sở Nội vụ); the units of the duties
       section's first item ("Các sở, ban, ngành; UBND các huyện…", who implement the
-      whole plan) coordinate;
-    * every leaf under a duties item that names one lead unit is a task of that unit.
+      whole plan) coordinate; a citation of an item applies to every leaf below it;
+    * every leaf under a duties item that names one lead unit is a task of that unit;
+    * the units a node names as coordinating ("Phối hợp với Sở Tài chính …") coordinate
+      its task, and a duty that starts with "Phối hợp" and cites a task makes its unit
+      a coordinator of that task rather than its lead.
     """
     _check_plan(actor, "change", plan)
     nodes = list(plan.nodes.order_by("position").prefetch_related("unit_links__unit", "references__target"))
@@ -313,9 +328,30 @@ def tasks_generate_from_plan(*, actor: Any, plan: Plan) -> list[Task]:
     def leads(item: PlanNode) -> list[OrgUnit]:
         return [link.unit for link in item.unit_links.all() if link.role == UnitRole.LEAD]
 
+    def coordinators(node: PlanNode) -> list[OrgUnit]:
+        return [link.unit for link in node.unit_links.all() if link.role == UnitRole.COORDINATING]
+
+    parent_of = {node.pk: node.parent_id for node in nodes}
+
+    def up_to_area(leaf: PlanNode) -> list[int]:
+        # A duty may cite the leaf itself or an item above it ("các nhiệm vụ tại khoản 8 mục II").
+        chain: list[int] = []
+        current: int | None = leaf.pk
+        while current is not None and current != tasks_root.pk:
+            chain.append(current)
+            current = parent_of.get(current)
+        return chain
+
+    def cited_lead(leaf: PlanNode) -> OrgUnit | None:
+        return next((cited[pk] for pk in up_to_area(leaf) if pk in cited), None)
+
+    def cited_coordinators(leaf: PlanNode) -> list[OrgUnit]:
+        return [unit for pk in up_to_area(leaf) for unit in cited_support.get(pk, [])]
+
     standing = plan.unit
     area_lead: dict[str, OrgUnit] = {}
     cited: dict[int, OrgUnit] = {}
+    cited_support: dict[int, list[OrgUnit]] = {}
     implementers: list[OrgUnit] = []
     for item in duty_items:
         units = leads(item)
@@ -331,8 +367,14 @@ def tasks_generate_from_plan(*, actor: Any, plan: Plan) -> list[Task]:
             if area not in area_lead and any(p in text for p in phrases):
                 area_lead[area] = unit
         for duty in [item, *children.get(item.pk, [])]:
+            # "Phối hợp với Sở Nội vụ … tại điểm c khoản 8 mục II" makes the unit a
+            # coordinator of the cited task, not its lead.
+            supports = fold(duty.title).startswith("phoi hop")
             for ref in duty.references.all():
-                cited[ref.target_id] = unit
+                if supports:
+                    cited_support.setdefault(ref.target_id, []).append(unit)
+                else:
+                    cited.setdefault(ref.target_id, unit)
 
     existing = set(Task.objects.filter(plan=plan).values_list("code", flat=True))
     created: list[Task] = []
@@ -364,15 +406,15 @@ def tasks_generate_from_plan(*, actor: Any, plan: Plan) -> list[Task]:
     for item in children.get(tasks_root.pk, []):
         area = _area_of(item.title)
         for leaf in _leaves(item, children):
-            lead = cited.get(leaf.pk) or area_lead.get(area) or standing
-            make(leaf, area, lead, implementers)
+            lead = cited_lead(leaf) or area_lead.get(area) or standing
+            make(leaf, area, lead, [*implementers, *coordinators(leaf), *cited_coordinators(leaf)])
     for item in duty_items:
         units = leads(item)
         if len(units) == 1:
             for leaf in _leaves(item, children):
-                make(leaf, "", units[0], [])
+                make(leaf, "", units[0], coordinators(leaf))
         elif units and not children.get(item.pk):
-            make(item, "", units[0], units[1:])
+            make(item, "", units[0], [*units[1:], *coordinators(item)])
     return created
 
 
@@ -381,7 +423,8 @@ def unit_plan_create(*, actor: Any, parent: Plan, unit: OrgUnit, title: str | No
     """A unit's own plan derived from ``parent``: the unit's tasks come pre-filled.
 
     Every task of ``parent`` led or coordinated by ``unit`` is copied with ``unit`` as
-    lead and a link back (``source_task``), which is what the coverage view counts.
+    lead and a link back (``source_task``), which is what the coverage view counts;
+    cancelled tasks are not copied (coverage does not count them either).
     Raises ``ApplicationError`` when the unit already has a plan derived from it.
     """
     draft = Plan(unit=unit, year=parent.year, parent=parent)
@@ -402,12 +445,15 @@ def unit_plan_create(*, actor: Any, parent: Plan, unit: OrgUnit, title: str | No
     assigned = (
         Task.objects.filter(plan=parent)
         .filter(Q(lead_unit=unit) | Q(coordinating_units=unit))
+        .exclude(status=TaskStatus.CANCELLED)
         .distinct()
-        .order_by("position")
+        .order_by("position", "code")
     )
     for position, source in enumerate(assigned, start=1):
+        # The actor may create this plan, hence change it (same roles, same unit): the
+        # copies are recorded as theirs, not as the system's.
         task_create(
-            actor=None,
+            actor=actor,
             plan=draft,
             code=source.code,
             title=source.title,

@@ -34,6 +34,13 @@ def modules_for_user(user: Any) -> list[Module]:
                 reverse("plans:plan_list"),
             )
         )
+    modules.append(
+        Module(
+            _("Công khai tiến độ"),
+            _("Nhiệm vụ cải cách hành chính được công khai cho người dân theo dõi."),
+            reverse("public:task_list"),
+        )
+    )
     if audit_event_policy.allows_any(user, "view"):
         modules.append(Module(_("Nhật ký thay đổi"), _("Ai đã thay đổi gì, khi nào."), reverse("web:audit_list")))
     return modules

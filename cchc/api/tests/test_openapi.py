@@ -47,11 +47,22 @@ def test_served_document_is_the_snapshot(client: Client) -> None:
     assert response.json() == json.loads(SNAPSHOT.read_text(encoding="utf-8"))
 
 
-def test_the_api_has_the_unit_endpoints() -> None:
+def test_the_api_has_the_unit_and_plan_endpoints() -> None:
     assert sorted((path, method, op["operationId"]) for path, method, op in _operations()) == [
+        ("/api/v1/plans", "get", "plans_list"),
+        ("/api/v1/plans/{plan_id}", "get", "plans_detail"),
+        ("/api/v1/plans/{plan_id}/targets", "get", "plans_targets"),
+        ("/api/v1/plans/{plan_id}/tasks", "get", "plans_tasks"),
+        ("/api/v1/tasks/{task_id}", "get", "tasks_detail"),
+        ("/api/v1/tasks/{task_id}", "patch", "tasks_update"),
+        ("/api/v1/tasks/{task_id}/updates", "get", "tasks_updates_list"),
+        ("/api/v1/tasks/{task_id}/updates", "post", "tasks_updates_create"),
         ("/api/v1/units", "get", "units_list"),
         ("/api/v1/units/tree", "get", "units_tree"),
         ("/api/v1/units/{code}", "get", "units_detail"),
+        ("/api/v1/updates/{update_id}/accept", "post", "updates_accept"),
+        ("/api/v1/updates/{update_id}/return", "post", "updates_return"),
+        ("/api/v1/updates/{update_id}/submit", "post", "updates_submit"),
     ]
 
 
@@ -91,6 +102,12 @@ def test_every_operation_documents_its_problem_responses() -> None:
     assert sorted(responses["units_tree"]) == [200, 401, 422]
     assert responses["units_detail"][404]["content"] == problem
     assert responses["units_list"][422]["content"] == problem
+    # Writes also answer a broken rule (400) and a forbidden action on a visible object (403).
+    assert sorted(responses["tasks_update"]) == [200, 400, 401, 403, 404, 422]
+    assert sorted(responses["tasks_updates_create"]) == [201, 400, 401, 403, 404, 422]
+    assert sorted(responses["updates_accept"]) == [200, 400, 401, 403, 404]
+    assert sorted(responses["plans_tasks"]) == [200, 401, 404, 422]
+    assert responses["tasks_update"][403]["content"] == problem
 
 
 def test_tree_documents_only_the_filter_it_applies() -> None:

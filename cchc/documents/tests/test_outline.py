@@ -359,3 +359,9 @@ def test_appendix_after_the_signature_is_parsed(seed_lines: list[str]) -> None:
     task = _node(outline, "PL.I.1")
     assert task.columns["lead"] == "Sở Nội vụ"
     assert task.columns["deadline"] == "Tháng 01/2023"
+
+
+def test_appendix_with_an_unreadable_numeral_does_not_crash() -> None:
+    """Found by hypothesis: "PHỤ LỤC IIL" (an OCR'd numeral) once raised TypeError."""
+    outline = parse_outline(["PHỤ LỤC IIL", "1. Nội dung"])
+    assert next(node.kind for node in outline.walk()) == "part"
