@@ -15,8 +15,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
+
 from cchc.core.text import fold
-from cchc.documents.matching import UnitCandidate, UnitMention, match_unit_prefixes, match_units
+from cchc.documents.matching import UnitCandidate, UnitMention, match_unit_prefixes, match_units, name_key
 from cchc.documents.outline import Node, parse_outline, require_structure
 from cchc.documents.readers import read_document
 from cchc.documents.references import find_references
@@ -337,6 +339,78 @@ def guess_year(data: bytes) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _replace_in(node: AnalysedNode, field_name: str, old: str, new: str) -> None:
+    """Replace the first ``old`` in a node's field, moving or dropping its flags."""
+    text = getattr(node, field_name)
+    start = text.find(old)
+    if start < 0 or old == new:
+        return
+    end = start + len(old)
+    setattr(node, field_name, text[:start] + new + text[end:])
+    delta = len(new) - len(old)
+    kept = []
+    for flag in node.flags:
+        if flag.field != field_name or flag.end <= start:
+            kept.append(flag)
+        elif flag.start >= end:
+            kept.append(Flag(flag.field, flag.start + delta, flag.end + delta, flag.original, flag.confidence))
+    node.flags = kept
+
+
+_OCR_JUNK = re.compile(r"[^\w\s,.;:()\-–]|\d|_")
+
+
+def _canonical_name(text: str, candidate: UnitCandidate) -> str | None:
+    """The unit name to write for a matched span, or None to keep the span.
+
+    Kept: a span written exactly as one of the unit's names, or a correct variant of it
+    ("Văn phòng UBND tỉnh"). Replaced: a span that differs from a name only in its
+    diacritics ("Bảo Hải Dương" → "Báo Hải Dương"), or that still holds OCR debris
+    ("S6¢ Tư pháp", "S& Nội vụ") – by the closest name.
+    """
+    lowered = text.lower()
+    if any(lowered == name.lower() for name in candidate.names):
+        return None
+    plain = fold(text)
+    same_letters = [name for name in candidate.names if fold(name) == plain]
+    if same_letters:
+        return same_letters[0]
+    if not _OCR_JUNK.search(text):
+        return None
+    key = name_key(text)
+    return min(
+        candidate.names,
+        key=lambda name: (Levenshtein.distance(name_key(name), key), Levenshtein.distance(fold(name), plain)),
+    )
+
+
+def canonicalise_unit_names(
+    nodes: Sequence[AnalysedNode], units: Sequence[UnitAssignment], candidates: Sequence[UnitCandidate]
+) -> None:
+    """Write matched unit names as the unit list spells them ("S6¢ Tư pháp" → "Sở Tư pháp").
+
+    The restorer has little context for a two-word heading; the unit matcher, which
+    compares against the names of real units, knows better. Only the matched span is
+    replaced (in the title, else in the body), with the candidate name closest to it,
+    and only when the span is damaged (see ``_canonical_name``); group names ("Các sở,
+    ban, ngành") are left as written.
+    """
+    by_code = {c.code: c for c in candidates}
+    by_path = {n.path: n for n in nodes}
+    for unit in units:
+        candidate = by_code.get(unit.code or "")
+        node = by_path.get(unit.path)
+        if candidate is None or node is None or candidate.is_group:
+            continue
+        best = _canonical_name(unit.text, candidate)
+        if best is None:
+            continue
+        for field_name in ("title", "body"):
+            if unit.text in getattr(node, field_name):
+                _replace_in(node, field_name, unit.text, best)
+                break
+
+
 def _node_references(node: AnalysedNode, paths: set[str]) -> list[ResolvedReference]:
     """References of one node, read from the text as written first.
 
@@ -366,6 +440,8 @@ def analyse_document(
     paths = {n.path for n in nodes}
     references = [ref for n in nodes for ref in _node_references(n, paths)]
     units = assign_units(nodes, candidates)
+    if repair:
+        canonicalise_unit_names(nodes, units, candidates)
     warnings = [*document.warnings, *outline.warnings]
     warnings += [f"Mục {u.path}: chưa xác định được đơn vị “{u.text}”." for u in units if u.code is None]
     warnings += [

@@ -160,3 +160,13 @@ def test_rejoin_moves_flags_with_their_words() -> None:
         ("title", "kiểm tra"),
         ("body", "Báo cáo"),
     ]
+
+
+def test_matched_unit_names_are_written_as_the_unit_list_spells_them(seed: dict) -> None:
+    """The restorer cannot repair "S6¢ Tư pháp" alone; the unit matcher can."""
+    titles = {n["path"]: n["title"] for n in seed["outline"]}
+    assert titles["IV.3"] == "Sở Tư pháp"
+    assert titles["IV.4"] == "Văn phòng UBND tỉnh"
+    assert titles["IV.5"] == "Sở Tài chính"
+    body = next(n for n in seed["outline"] if n["path"] == "IV.3.d")["title"]
+    assert body.startswith("Phối hợp với Sở Nội vụ đánh giá")
