@@ -18,8 +18,8 @@ from cchc.core.calendar import work_calendar
 from cchc.core.errors import ApplicationError, PermissionDeniedError
 from cchc.core.pagination import Pagination
 from cchc.organizations.models import OrgUnit
-from cchc.plans.models import Plan
-from cchc.tasks import services, updates
+from cchc.plans.models import Plan, PlanNode
+from cchc.tasks import services, targets, updates
 from cchc.tasks.access import plan_for_user, plans_for_user, task_updates_for_user, update_get_for_user
 from cchc.tasks.calculations import Rollup, display_status
 from cchc.tasks.models import Target, Task, TaskUpdate
@@ -28,7 +28,9 @@ from cchc.tasks.schemas import (
     PlanFilter,
     PlanOut,
     ReturnIn,
+    TargetIn,
     TargetOut,
+    TargetPatchIn,
     TaskFilter,
     TaskOut,
     TaskPatchIn,
@@ -157,10 +159,86 @@ def plans_tasks(request: HttpRequest, plan_id: int, filters: Query[TaskFilter]) 
     summary="Chỉ tiêu của kế hoạch",
     description="Các chỉ tiêu (giá trị đo được) gắn với mục của kế hoạch, theo đơn vị và kỳ.",
 )
-def plans_targets(request: HttpRequest, plan_id: int) -> QuerySet[Target]:
-    """The targets of a plan the caller sees."""
+def plans_targets(request: HttpRequest, plan_id: int) -> list[Target]:
+    """The targets of a plan the caller sees (``targets.target_list_for_plan``)."""
     plan, _whole = plan_for_user(user=request.user, plan_id=plan_id)
-    return Target.objects.filter(plan=plan).select_related("unit", "node").order_by("indicator", "pk")
+    return targets.target_list_for_plan(plan=plan, user=request.user)
+
+
+#: Fields of ``TargetPatchIn`` that may be set to null; the others may only be left out.
+_TARGET_NULLABLE = frozenset({"actual_value", "node", "unit"})
+
+
+def _target_refs(plan: Plan, fields: dict[str, Any]) -> dict[str, Any]:
+    """``node`` (a path in ``plan``) and ``unit`` (a code) of a payload as rows; 400 when unknown."""
+    if fields.get("node") is not None:
+        path = fields["node"]
+        node = PlanNode.objects.filter(plan=plan, path=path).first()
+        if node is None:
+            raise ApplicationError(
+                f"Mục của kế hoạch: kế hoạch “{plan.title}” không có mục {path}.",
+                code="tasks.target_node_outside_plan",
+                extra={"field": "node"},
+            )
+        fields["node"] = node
+    if fields.get("unit") is not None:
+        fields["unit"] = _units_by_code([fields["unit"]])[fields["unit"]]
+    return fields
+
+
+@router.post(
+    "/plans/{plan_id}/targets",
+    response={201: TargetOut},
+    operation_id="plans_targets_create",
+    summary="Thêm chỉ tiêu",
+    description=(
+        "Thêm một chỉ tiêu vào kế hoạch, cho cả kế hoạch hoặc một đơn vị, một kỳ; dành cho người được sửa kế hoạch. "
+        "Giá trị ≥ 0, đơn vị tính % thì không quá 100."
+    ),
+)
+def plans_targets_create(request: HttpRequest, plan_id: int, payload: TargetIn) -> Status[Target]:
+    """Add a target through ``targets.target_create`` (403 without the right to change the plan)."""
+    plan, _whole = plan_for_user(user=request.user, plan_id=plan_id)
+    fields = _target_refs(plan, payload.model_dump())
+    target = targets.target_create(actor=request.user, plan=plan, **fields)
+    return Status(201, targets.target_get_for_user(user=request.user, target_id=target.pk))
+
+
+@router.patch(
+    "/targets/{target_id}",
+    response=TargetOut,
+    operation_id="targets_update",
+    summary="Sửa chỉ tiêu, báo cáo giá trị đạt được",
+    description=(
+        "Đổi các trường được gửi; trường không gửi giữ nguyên. Người được sửa kế hoạch đổi mọi trường; "
+        "đầu mối của đơn vị thực hiện chỉ tiêu chỉ báo cáo actual_value."
+    ),
+)
+def targets_update(request: HttpRequest, target_id: int, payload: TargetPatchIn) -> Target:
+    """Change a target through ``targets.target_update`` (404 outside the caller's scope)."""
+    target = targets.target_get_for_user(user=request.user, target_id=target_id)
+    fields = payload.model_dump(exclude_unset=True)
+    empty = sorted(name for name, value in fields.items() if value is None and name not in _TARGET_NULLABLE)
+    if empty:
+        raise ApplicationError(
+            f"Không được để trống: {', '.join(empty)}.", code="tasks.field_required", extra={"fields": empty}
+        )
+    targets.target_update(actor=request.user, target=target, **_target_refs(target.plan, fields))
+    return targets.target_get_for_user(user=request.user, target_id=target_id)
+
+
+@router.delete(
+    "/targets/{target_id}",
+    response={204: None},
+    operation_id="targets_delete",
+    summary="Xóa chỉ tiêu",
+    description="Xóa một chỉ tiêu; dành cho người được sửa kế hoạch. Giá trị cũ còn trong nhật ký.",
+)
+def targets_delete(request: HttpRequest, target_id: int) -> Status[None]:
+    """Delete a target through ``targets.target_delete``."""
+    target = targets.target_get_for_user(user=request.user, target_id=target_id)
+    targets.target_delete(actor=request.user, target=target)
+    return Status(204, None)
 
 
 # -- tasks -------------------------------------------------------------------------------------

@@ -107,3 +107,25 @@ def rollup(tasks: Iterable[TaskFigure]) -> Rollup:
         weighted += task.weight * value
     progress = _round(weighted / weight_sum) if weight_sum else None
     return Rollup(progress=progress, counted=counted, done=done, cancelled=cancelled, total=total)
+
+
+# -- targets -----------------------------------------------------------------------------------
+
+ACHIEVEMENT_RULE = (
+    "Mức đạt = giá trị đạt được / giá trị mục tiêu × 100%, làm tròn một chữ số thập phân; "
+    "chưa có giá trị đạt được hoặc mục tiêu bằng 0 thì chưa tính."
+)
+
+
+def target_achievement(*, target_value: Decimal, actual_value: Decimal | None) -> Decimal | None:
+    """How far a target is reached, in percent of its target value (``ACHIEVEMENT_RULE``).
+
+    Higher is better for every target the plans set today ("100 % TTHC công bố đúng
+    hạn", "≥ 98 % hồ sơ đúng hạn"), so the figure is the plain ratio and may exceed
+    100 when a unit does better than asked. ``None`` when the actual value is not
+    reported yet, and for a zero target, whose ratio means nothing. A lower-is-better
+    indicator would need its own rule (target / actual) and a flag on the target.
+    """
+    if actual_value is None or target_value <= 0:
+        return None
+    return _round(Decimal(actual_value) * 100 / Decimal(target_value))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.core.calendar import FIRST_YEAR, LAST_YEAR
 from cchc.organizations.models import OrgUnit
+from cchc.plans.models import PlanNode
 from cchc.tasks.calculations import OVERDUE
 from cchc.tasks.choices import DeadlineKind, ProductKind, TaskStatus
 
@@ -220,3 +221,52 @@ class ReturnForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Cần ghi lý do trả lại để đơn vị biết cần sửa gì.")},
     )
+
+
+class NodeChoiceField(forms.ModelChoiceField[PlanNode]):
+    """An item of the plan by its path, labelled "II.3.b Tiếp tục rà soát…"."""
+
+    def label_from_instance(self, obj: PlanNode) -> str:
+        title = obj.title if len(obj.title) <= 70 else f"{obj.title[:69]}…"
+        return f"{obj.path} {title}"
+
+
+class TargetForm(forms.Form):
+    """A target as an editor of the plan sets it; the rules (≥ 0, % ≤ 100) are the service's."""
+
+    indicator = forms.CharField(
+        label=_("Chỉ tiêu"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}), strip=True
+    )
+    node = NodeChoiceField(
+        label=_("Mục của kế hoạch"),
+        queryset=PlanNode.objects.none(),
+        to_field_name="path",
+        required=False,
+        empty_label=_("(Toàn kế hoạch)"),
+    )
+    unit = UnitChoiceField(
+        label=_("Đơn vị"),
+        queryset=OrgUnit.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("(Toàn kế hoạch)"),
+    )
+    measure_unit = forms.CharField(label=_("Đơn vị tính"), max_length=32, initial="%")
+    target_value = forms.DecimalField(label=_("Giá trị mục tiêu"), max_digits=14, decimal_places=2)
+    actual_value = forms.DecimalField(label=_("Giá trị đạt được"), max_digits=14, decimal_places=2, required=False)
+    period = forms.CharField(
+        label=_("Kỳ"), max_length=32, required=False, help_text=_("Ví dụ: Năm 2023, 6 tháng đầu năm 2023.")
+    )
+
+    def __init__(self, *args: Any, nodes: QuerySet[PlanNode], units: QuerySet[OrgUnit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, queryset in (("node", nodes), ("unit", units)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 -- narrows the type for mypy
+            field.queryset = queryset
+
+
+class TargetActualForm(forms.Form):
+    """The actual value a unit reports for its target; empty means not known yet."""
+
+    actual_value = forms.DecimalField(label=_("Giá trị đạt được"), max_digits=14, decimal_places=2, required=False)

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 
 from cchc.accounts.choices import Role
 from cchc.organizations.policies import ALL_ROLES, Grant, ScopedPolicy, user_grants
-from cchc.tasks.models import Task, TaskUpdate
+from cchc.tasks.models import Target, Task, TaskUpdate
 
 PLAN_EDITORS = frozenset({Role.SYSTEM_ADMIN, Role.REFORM_OFFICE, Role.FOCAL_POINT})
 REPORTERS = frozenset({Role.SYSTEM_ADMIN, Role.REFORM_OFFICE, Role.FOCAL_POINT})
@@ -99,7 +99,25 @@ class TaskUpdatePolicy(ScopedPolicy[TaskUpdate]):
         return super().scope(user, action, qs)
 
 
+class TargetPolicy(ScopedPolicy[Target]):
+    """Targets by the unit they are set for: that unit's reporters report the actual value.
+
+    Setting, changing and deleting a target is changing its plan (``plan_policy``
+    "change"); ``view`` here is the unit-side half of what ``targets.target_scope_for_user``
+    combines with the plan's own scope. A plan-wide target (no unit) is reported by
+    the plan's editors only.
+    """
+
+    model = Target
+    unit_lookup = "unit"
+    permissions: ClassVar[dict[str, frozenset[str]]] = {
+        "view": ALL_ROLES,
+        "report": REPORTERS,
+    }
+
+
 task_policy = TaskPolicy()
 task_update_policy = TaskUpdatePolicy()
+target_policy = TargetPolicy()
 
-__all__ = ["task_policy", "task_update_policy", "user_grants"]
+__all__ = ["target_policy", "task_policy", "task_update_policy", "user_grants"]

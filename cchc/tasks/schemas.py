@@ -13,7 +13,7 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from cchc.core.calendar import FIRST_YEAR, LAST_YEAR
-from cchc.tasks.calculations import OVERDUE, ROLLUP_RULE
+from cchc.tasks.calculations import ACHIEVEMENT_RULE, OVERDUE, ROLLUP_RULE, target_achievement
 from cchc.tasks.choices import OVERDUE_LABEL, Area, DeadlineKind, ProductKind, TaskStatus
 
 STATUS_FILTER_DESCRIPTION = (
@@ -198,6 +198,7 @@ class TargetOut(Schema):
     unit_code: str | None = Field(description="Đơn vị thực hiện chỉ tiêu; null: toàn kế hoạch.")
     period: str
     node_path: str | None
+    achievement: Decimal | None = Field(description=f"Mức đạt (%). {ACHIEVEMENT_RULE}")
 
     @staticmethod
     def resolve_unit_code(obj: Any) -> str | None:
@@ -206,6 +207,37 @@ class TargetOut(Schema):
     @staticmethod
     def resolve_node_path(obj: Any) -> str | None:
         return obj.node.path if obj.node_id else None
+
+    @staticmethod
+    def resolve_achievement(obj: Any) -> Decimal | None:
+        return target_achievement(target_value=obj.target_value, actual_value=obj.actual_value)
+
+
+_TARGET_RULES = "Giá trị ≥ 0; đơn vị tính % thì không quá 100."
+
+
+class TargetIn(Schema):
+    """A new target; the rules (values, node, unit) are checked by the service (400 problem)."""
+
+    indicator: str = Field(description="Chỉ tiêu, ví dụ “Tỷ lệ TTHC được công bố, công khai đúng quy định”.")
+    measure_unit: str = Field("%", description="Đơn vị tính.")
+    target_value: Decimal = Field(description=f"Giá trị mục tiêu. {_TARGET_RULES}")
+    actual_value: Decimal | None = Field(None, description="Giá trị đạt được, nếu đã có.")
+    node: str | None = Field(None, description="Số hiệu mục của kế hoạch (ví dụ II.3.b); null: toàn kế hoạch.")
+    unit: str | None = Field(None, description="Mã đơn vị thực hiện; null: toàn kế hoạch.")
+    period: str = Field("", description="Kỳ, ví dụ “Năm 2023”, “6 tháng đầu năm 2023”.")
+
+
+class TargetPatchIn(Schema):
+    """Fields to change; a unit's reporter may send ``actual_value`` only."""
+
+    indicator: str | None = None
+    measure_unit: str | None = None
+    target_value: Decimal | None = None
+    actual_value: Decimal | None = Field(None, description=f"Giá trị đạt được; null: chưa có. {_TARGET_RULES}")
+    node: str | None = Field(None, description="Số hiệu mục; null: toàn kế hoạch.")
+    unit: str | None = Field(None, description="Mã đơn vị; null: toàn kế hoạch.")
+    period: str | None = None
 
 
 # -- progress updates --------------------------------------------------------------------------

@@ -52,7 +52,10 @@ def test_the_api_has_the_unit_and_plan_endpoints() -> None:
         ("/api/v1/plans", "get", "plans_list"),
         ("/api/v1/plans/{plan_id}", "get", "plans_detail"),
         ("/api/v1/plans/{plan_id}/targets", "get", "plans_targets"),
+        ("/api/v1/plans/{plan_id}/targets", "post", "plans_targets_create"),
         ("/api/v1/plans/{plan_id}/tasks", "get", "plans_tasks"),
+        ("/api/v1/targets/{target_id}", "delete", "targets_delete"),
+        ("/api/v1/targets/{target_id}", "patch", "targets_update"),
         ("/api/v1/tasks/{task_id}", "get", "tasks_detail"),
         ("/api/v1/tasks/{task_id}", "patch", "tasks_update"),
         ("/api/v1/tasks/{task_id}/updates", "get", "tasks_updates_list"),
@@ -107,6 +110,9 @@ def test_every_operation_documents_its_problem_responses() -> None:
     assert sorted(responses["tasks_updates_create"]) == [201, 400, 401, 403, 404, 422]
     assert sorted(responses["updates_accept"]) == [200, 400, 401, 403, 404]
     assert sorted(responses["plans_tasks"]) == [200, 401, 404, 422]
+    assert sorted(responses["plans_targets_create"]) == [201, 400, 401, 403, 404, 422]
+    assert sorted(responses["targets_update"]) == [200, 400, 401, 403, 404, 422]
+    assert sorted(responses["targets_delete"]) == [204, 400, 401, 403, 404]
     assert responses["tasks_update"][403]["content"] == problem
 
 

@@ -191,6 +191,7 @@ def test_plan_targets(client: Client, world: World, users: Users, tree: Any) -> 
             "unit_code": "SA",
             "period": "2023",
             "node_path": None,
+            "achievement": None,
         }
     ]
 

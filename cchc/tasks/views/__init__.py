@@ -8,7 +8,7 @@ for the write itself (``PermissionDeniedError``), so both answer alike.
 One view serves a page and its HTMX partials; without JavaScript the same URLs
 redirect back to the page with a message. The modules: ``plans`` (the plan page, its
 actions and inline task editing), ``progress`` (the task page and the review of
-updates), ``dashboard``, ``public``; ``common`` holds what they share.
+updates), ``targets`` (the plan's targets), ``dashboard``, ``public``; ``common`` holds what they share.
 """
 
 from cchc.tasks.views.dashboard import bar_chart, plan_dashboard
@@ -32,6 +32,7 @@ from cchc.tasks.views.progress import (
     update_submit,
 )
 from cchc.tasks.views.public import public_task_detail, public_task_index
+from cchc.tasks.views.targets import target_create, target_delete, target_edit, target_report
 
 __all__ = [
     "bar_chart",
@@ -46,6 +47,10 @@ __all__ = [
     "plan_unit_plan_create",
     "public_task_detail",
     "public_task_index",
+    "target_create",
+    "target_delete",
+    "target_edit",
+    "target_report",
     "task_detail",
     "task_edit",
     "task_update_create",

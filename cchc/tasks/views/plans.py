@@ -69,6 +69,7 @@ from cchc.tasks.views.common import (
     task_rows,
     wants_partial,
 )
+from cchc.tasks.views.targets import TARGETS_VIEW, target_list_context
 
 
 @dataclass
@@ -189,8 +190,9 @@ def _task_list_context(
 def plan_detail(request: HtmxHttpRequest, plan_id: int) -> HttpResponse:
     """The working plan: status and actions, rolled-up progress, the tree, the tasks.
 
-    A plan without tasks (just imported) shows its document; so does ``?xem=van-ban``.
-    Filters (``linh_vuc``, ``don_vi``, ``trang_thai`` incl. ``overdue``, ``muc``)
+    A plan without tasks (just imported) shows its document; so does ``?xem=van-ban``;
+    ``?xem=chi-tieu`` shows its targets (an HTMX request targeting ``target-list``
+    gets that list only). Filters (``linh_vuc``, ``don_vi``, ``trang_thai`` incl. ``overdue``, ``muc``)
     narrow the task list; an HTMX request targeting ``task-list`` gets that list only,
     one targeting ``plan-tree`` (or any, on the document view) the document tree.
     """
@@ -198,10 +200,13 @@ def plan_detail(request: HtmxHttpRequest, plan_id: int) -> HttpResponse:
     today = timezone.localdate()
     progress = plan_progress(plan=plan, today=today)
     has_tasks = progress.overall.total > 0
-    document_view = not has_tasks or request.GET.get("xem") == "van-ban"
+    targets_view = request.GET.get("xem") == TARGETS_VIEW
+    document_view = not targets_view and (not has_tasks or request.GET.get("xem") == "van-ban")
     can_change = plan_policy.user_can(request.user, "change", plan)
     target = request.htmx.target if request.htmx else None
 
+    if wants_partial(request) and (targets_view or target == "target-list"):
+        return render_partial(request, "tasks/partials/_target_list.html", target_list_context(request.user, plan))
     if wants_partial(request):
         if target == "plan-tree" or (document_view and target != "task-list"):
             tree_context = {"plan": plan, **plan_document_context(plan=plan, unit_code=request.GET.get("don_vi", ""))}
@@ -215,6 +220,8 @@ def plan_detail(request: HtmxHttpRequest, plan_id: int) -> HttpResponse:
         "progress": progress,
         "has_tasks": has_tasks,
         "document_view": document_view,
+        "targets_view": targets_view,
+        "targets_tab": TARGETS_VIEW,
         "can_change": can_change,
         "rule": ROLLUP_RULE,
         "parent_plan": plans_for_user(user=request.user).filter(pk=plan.parent_id).first() if plan.parent_id else None,
@@ -222,7 +229,10 @@ def plan_detail(request: HtmxHttpRequest, plan_id: int) -> HttpResponse:
         "xlsx_form": XlsxUploadForm() if can_change else None,
         "offers": _unit_plan_offers(request.user, plan) if has_tasks else [],
     }
-    if document_view:
+    if targets_view:
+        context.update(target_list_context(request.user, plan))
+        context["node_count"] = plan.nodes.count()
+    elif document_view:
         context.update(plan_document_context(plan=plan, unit_code=request.GET.get("don_vi", "")))
         context["can_generate"] = can_change and not has_tasks and context["node_count"] > 0
     else:

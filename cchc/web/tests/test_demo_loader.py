@@ -13,7 +13,7 @@ from cchc.organizations.models import Cohort, OrgUnit
 from cchc.plans.choices import PlanStatus
 from cchc.plans.models import Plan
 from cchc.tasks.choices import TaskStatus
-from cchc.tasks.models import Task, TaskOccurrence
+from cchc.tasks.models import Target, Task, TaskOccurrence
 from cchc.tasks.selectors import NO_PLAN, plan_coverage, plan_progress
 from cchc.tasks.services import task_update
 from cchc.web.demo import DEMO_PASSWORD, SEED_PLAN_NUMBER
@@ -31,6 +31,7 @@ def _counts() -> dict[str, int]:
         "tasks": Task.objects.count(),
         "occurrences": TaskOccurrence.objects.count(),
         "coordinating": Task.coordinating_units.through.objects.count(),
+        "targets": Target.objects.count(),
     }
 
 
@@ -106,3 +107,16 @@ def test_the_seed_plan_is_a_working_issued_plan_with_a_cascade() -> None:
     assert [task.code for task in rows["HD.STP"].missing] == ["IV.2.b", "IV.6.a"]
     assert rows["HD.STC"].unit_plan_status == NO_PLAN
     assert Task.objects.filter(plan__unit__code="HD.SYT", code="SYT.1", source_task__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_seed_plan_has_targets_on_its_items_and_two_units_report_figures() -> None:
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    targets = Target.objects.filter(plan__parent=None, plan__year=2023).select_related("node", "unit")
+
+    by_key = {(t.indicator, t.unit.code if t.unit else None): t for t in targets}
+    assert by_key[("Hoàn thành 100% nhiệm vụ cải cách hành chính năm 2023", None)].node.path == "I.1"
+    assert by_key[("TTHC được công bố, công khai đúng quy định", None)].node.path == "II.3.b"
+    assert by_key[("Tỷ lệ hồ sơ TTHC giải quyết đúng hạn", None)].target_value == 98
+    reported = sorted({t.unit.code for t in targets if t.actual_value is not None})
+    assert reported == ["HD.H297", "HD.SYT"]
