@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("django.contrib.auth.urls")),
     path("ke-hoach/", include("cchc.plans.urls")),
     path("ke-hoach/", include("cchc.tasks.urls")),
+    path("thu-tuc/", include("cchc.procedures.urls")),
     path("cong-khai/", include((public_urlpatterns, "public"))),
     path("", include("cchc.web.urls")),
 ]

@@ -10,6 +10,7 @@ from ninja.operation import Operation
 from cchc.accounts.auth import session_auth, token_auth
 from cchc.api import errors
 from cchc.organizations.api import router as units_router
+from cchc.procedures.api import router as procedures_router
 from cchc.tasks.api import router as plans_router
 
 PROBLEM_SCHEMA: dict[str, Any] = {
@@ -98,3 +99,4 @@ api = CchcAPI(
 errors.install(api)
 api.add_router("/", units_router)
 api.add_router("/", plans_router)
+api.add_router("/", procedures_router)

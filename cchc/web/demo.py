@@ -31,6 +31,7 @@ from cchc.organizations.models import OrgUnit
 from cchc.plans.choices import PlanStatus
 from cchc.plans.models import Plan
 from cchc.plans.services import plan_import_confirm, plan_import_create
+from cchc.procedures.importing import procedures_load_default
 from cchc.tasks.choices import ProductKind, TaskStatus
 from cchc.tasks.models import Target, Task
 from cchc.tasks.services import plan_issue, task_create, task_update, tasks_generate_from_plan, unit_plan_create
@@ -84,6 +85,7 @@ def demo_load(*, actor: Any = None) -> dict[str, Any]:
         "calendar": calendar_overrides_load_default(actor=actor),
         "cohorts": cohorts_load_default(actor=actor),
         "units": units_load_default(actor=actor),
+        "procedures": procedures_load_default(actor=actor),
     }
     for account in DEMO_ACCOUNTS:
         user = user_upsert(

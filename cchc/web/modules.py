@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.audit.policies import audit_event_policy
 from cchc.plans.policies import plan_policy
+from cchc.procedures.policies import procedure_policy
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,14 @@ def modules_for_user(user: Any) -> list[Module]:
                 _("Kế hoạch CCHC"),
                 _("Kế hoạch cải cách hành chính theo năm, nhiệm vụ và đơn vị được giao."),
                 reverse("plans:plan_list"),
+            )
+        )
+    if procedure_policy.allows_any(user, "view"):
+        modules.append(
+            Module(
+                _("Thủ tục hành chính"),
+                _("Danh mục thủ tục, thời hạn, phí, lệ phí và chi phí tuân thủ trước, sau đơn giản hóa."),
+                reverse("procedures:procedure_list"),
             )
         )
     modules.append(

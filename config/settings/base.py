@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "cchc.documents",
     "cchc.plans",
     "cchc.tasks",
+    "cchc.procedures",
     "cchc.api",
     "cchc.web",
 ]

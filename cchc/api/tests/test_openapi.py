@@ -47,13 +47,15 @@ def test_served_document_is_the_snapshot(client: Client) -> None:
     assert response.json() == json.loads(SNAPSHOT.read_text(encoding="utf-8"))
 
 
-def test_the_api_has_the_unit_and_plan_endpoints() -> None:
+def test_the_api_has_the_unit_plan_and_procedure_endpoints() -> None:
     assert sorted((path, method, op["operationId"]) for path, method, op in _operations()) == [
         ("/api/v1/plans", "get", "plans_list"),
         ("/api/v1/plans/{plan_id}", "get", "plans_detail"),
         ("/api/v1/plans/{plan_id}/targets", "get", "plans_targets"),
         ("/api/v1/plans/{plan_id}/targets", "post", "plans_targets_create"),
         ("/api/v1/plans/{plan_id}/tasks", "get", "plans_tasks"),
+        ("/api/v1/procedures", "get", "procedures_list"),
+        ("/api/v1/procedures/{code}", "get", "procedures_detail"),
         ("/api/v1/targets/{target_id}", "delete", "targets_delete"),
         ("/api/v1/targets/{target_id}", "patch", "targets_update"),
         ("/api/v1/tasks/{task_id}", "get", "tasks_detail"),
