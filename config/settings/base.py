@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cchc.plans",
     "cchc.tasks",
     "cchc.procedures",
+    "cchc.dossiers",
     "cchc.api",
     "cchc.web",
 ]

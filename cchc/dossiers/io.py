@@ -1,0 +1,516 @@
+"""Reading dossier exports of the one-stop systems: CSV or JSON Lines, streamed.
+
+Nothing here touches the database and nothing holds the file in memory: the readers
+yield one :class:`RawRecord` per data row, located by its physical line (a CSV cell
+quoted over several lines points at the row's first line), and :func:`parse_record`
+turns it into the values of one dossier — with the clock computed by ``dossiers.sla``
+— or a :class:`Rejection` whose Vietnamese reason names the file, line and column.
+
+A broken header is the one fatal error (``ApplicationError``, code
+``dossiers.invalid_file``): without it no row can be read. Every other problem rejects
+only its own row, so the rows around it are still imported. The columns and their
+Vietnamese labels are documented in ``docs/dossiers.md`` ("Import format").
+"""
+
+import csv
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+
+from cchc.core.errors import ApplicationError
+from cchc.core.text import fold
+from cchc.core.workdays import VN_TZ, CalendarRangeError, WorkCalendar
+from cchc.dossiers import sla
+from cchc.dossiers.choices import CHANNEL_ALIASES, OUTCOME_ALIASES, Channel, Outcome
+from cchc.organizations.io import SourceRef, parse_date
+
+REQUIRED_COLUMNS = ("code", "procedure_code", "unit_code", "channel", "received_at")
+OPTIONAL_COLUMNS = (
+    "resolved_at", "returned_at", "outcome", "paused_working_days",
+    "apology_new_due_date", "paid_online", "digitized", "due_date",
+)  # fmt: skip
+COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+
+#: Vietnamese labels accepted in a header (compared folded: case and diacritics ignored).
+VIETNAMESE_LABELS: dict[str, tuple[str, ...]] = {
+    "code": ("mã hồ sơ", "số hồ sơ"),
+    "procedure_code": ("mã thủ tục", "mã TTHC"),
+    "unit_code": ("mã đơn vị", "mã cơ quan"),
+    "channel": ("kênh", "kênh tiếp nhận", "hình thức nộp"),
+    "received_at": ("thời điểm tiếp nhận", "ngày tiếp nhận"),
+    "resolved_at": ("thời điểm giải quyết", "ngày giải quyết", "ngày có kết quả"),
+    "returned_at": ("thời điểm trả kết quả", "ngày trả kết quả"),
+    "outcome": ("kết quả", "kết quả giải quyết"),
+    "paused_working_days": ("số ngày tạm dừng", "ngày tạm dừng"),
+    "apology_new_due_date": ("ngày hẹn lại", "hẹn lại"),
+    "paid_online": ("thanh toán trực tuyến",),
+    "digitized": ("số hóa", "đã số hóa"),
+    "due_date": ("hạn giải quyết", "ngày hẹn trả"),
+}
+MAX_CODE_LENGTH = 64
+#: A pause longer than ten years of working days is a data error, not a dossier.
+MAX_PAUSED_DAYS = 2_500
+
+_TRUE = frozenset({"1", "true", "yes", "y", "x", "co", "dung"})
+_FALSE = frozenset({"", "0", "false", "no", "n", "khong", "sai"})
+_VN_DATETIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_DELIMITERS = (",", ";", "\t")
+
+
+def _header_key(name: str) -> str:
+    return " ".join(fold(name).replace("_", " ").split())
+
+
+_ALIASES: dict[str, str] = {_header_key(key): key for key in COLUMNS} | {
+    _header_key(label): key for key, labels in VIETNAMESE_LABELS.items() for label in labels
+}
+
+
+def column_for(name: str) -> str | None:
+    """The column key (``received_at``) that a header cell names, in English or Vietnamese."""
+    return _ALIASES.get(_header_key(name))
+
+
+def invalid_file_error(ref: SourceRef, column: str | None, text: str) -> ApplicationError:
+    """The fatal error of a file that cannot be read at all (its header is broken)."""
+    message = ref.message(column, text)
+    return ApplicationError(message, code="dossiers.invalid_file", extra={"errors": [message]})
+
+
+# --- records ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A row that was not imported: where it is and why (a complete Vietnamese sentence)."""
+
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """One data row as text: ``values`` by column key, ``labels`` the file's names for them."""
+
+    ref: SourceRef
+    values: Mapping[str, str]
+    labels: Mapping[str, str]
+
+    def column(self, key: str) -> str:
+        """How the error message names a column: as the file does, plus the key if different."""
+        label = self.labels.get(key, key)
+        return label if label == key else f"{label} ({key})"
+
+    def reject(self, key: str | None, text: str) -> Rejection:
+        return Rejection(self.ref.number, self.ref.message(self.column(key) if key else None, text))
+
+
+class _Lines:
+    """The lines of a text or binary stream; undecodable lines are remembered, not fatal."""
+
+    def __init__(self, stream: IO[Any]) -> None:
+        self.stream = stream
+        self.number = 0
+        self.bad: set[int] = set()
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in self.stream:
+            self.number += 1
+            if isinstance(raw, str):
+                line = raw
+            else:
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    self.bad.add(self.number)
+                    line = raw.decode("utf-8", errors="replace")
+            if self.number == 1:
+                line = line.removeprefix("\ufeff")
+            yield line
+
+
+def _not_utf8(record: RawRecord) -> Rejection:
+    return record.reject(None, _("dòng không phải văn bản UTF-8; hãy lưu lại tệp dưới dạng 'CSV UTF-8'"))
+
+
+def read_records(stream: IO[Any], filename: str, *, fmt: str | None = None) -> Iterator[RawRecord | Rejection]:
+    """Yield each data row of a CSV or JSON Lines stream, or a :class:`Rejection` for a malformed one.
+
+    ``fmt`` is ``"csv"`` or ``"jsonl"``; by default the file name decides (``.jsonl``,
+    ``.ndjson``), else the first non-blank character (``{`` means JSON Lines). Raises
+    ``ApplicationError`` (``dossiers.invalid_file``) for an empty file or a broken header.
+    """
+    lines = _Lines(stream)
+    iterator = iter(lines)
+    first = ""
+    for line in iterator:
+        if line.strip():
+            first = line
+            break
+    if not first:
+        raise invalid_file_error(SourceRef(filename, 1), None, _("tệp rỗng, không có dòng nào"))
+    if fmt is None:
+        lower = filename.lower()
+        if lower.endswith((".jsonl", ".ndjson")):
+            fmt = "jsonl"
+        elif lower.endswith((".csv", ".tsv", ".txt")):
+            fmt = "csv"
+        else:
+            fmt = "jsonl" if first.lstrip().startswith("{") else "csv"
+    if fmt == "jsonl":
+        yield from _read_jsonl(first, lines, iterator, filename)
+    else:
+        yield from _read_csv(first, lines, iterator, filename)
+
+
+def _read_header(line: str, number: int, filename: str) -> tuple[str, list[str], dict[str, str]]:
+    def known(delimiter: str) -> int:
+        return sum(1 for cell in line.split(delimiter) if column_for(cell.strip().strip('"')))
+
+    delimiter = max(_DELIMITERS, key=known)
+    cells = next(csv.reader([line], delimiter=delimiter))
+    ref = SourceRef(filename, number)
+    keys: list[str] = []
+    labels: dict[str, str] = {}
+    for position, cell in enumerate(cells, start=1):
+        name = cell.strip()
+        key = column_for(name)
+        column = f"{position} ({name or _('trống')})"
+        if key is None:
+            raise invalid_file_error(
+                ref,
+                column,
+                _("cột không được hỗ trợ; các cột hợp lệ: %(columns)s") % {"columns": ", ".join(COLUMNS)},
+            )
+        if key in labels:
+            raise invalid_file_error(ref, column, _("cột '%(name)s' bị lặp") % {"name": key})
+        keys.append(key)
+        labels[key] = name
+    missing = [key for key in REQUIRED_COLUMNS if key not in labels]
+    if missing:
+        raise invalid_file_error(
+            ref, None, _("thiếu cột bắt buộc trong dòng tiêu đề: %(columns)s") % {"columns": ", ".join(missing)}
+        )
+    return delimiter, keys, labels
+
+
+def _read_csv(
+    header_line: str, lines: _Lines, iterator: Iterator[str], filename: str
+) -> Iterator[RawRecord | Rejection]:
+    header_number = lines.number
+    if header_number in lines.bad:
+        raise invalid_file_error(SourceRef(filename, header_number), None, _("dòng tiêu đề không phải văn bản UTF-8"))
+    delimiter, keys, labels = _read_header(header_line, header_number, filename)
+    reader = csv.reader(iterator, delimiter=delimiter, strict=True)
+    end = header_number
+    while True:
+        start = end + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            end = lines.number
+            ref = SourceRef(filename, start)
+            yield Rejection(
+                start,
+                ref.message(None, _("dòng CSV không hợp lệ (%(reason)s); kiểm tra dấu ngoặc kép") % {"reason": exc}),
+            )
+            continue
+        end = lines.number
+        if not any(cell.strip() for cell in cells):
+            continue
+        record = RawRecord(SourceRef(filename, start), {}, labels)
+        if any(number in lines.bad for number in range(start, end + 1)):
+            yield _not_utf8(record)
+            continue
+        if len(cells) != len(keys) and not (
+            len(cells) > len(keys) and not any(cell.strip() for cell in cells[len(keys) :])
+        ):
+            yield record.reject(
+                None,
+                _("dòng có %(cells)d ô nhưng dòng tiêu đề có %(columns)d cột")
+                % {"cells": len(cells), "columns": len(keys)},
+            )
+            continue
+        values = {key: cell.strip() for key, cell in zip(keys, cells, strict=False)}
+        yield RawRecord(record.ref, values, labels)
+
+
+def _json_text(value: Any) -> str | None:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | str):
+        return str(value).strip()
+    return None
+
+
+def _read_jsonl(first: str, lines: _Lines, iterator: Iterator[str], filename: str) -> Iterator[RawRecord | Rejection]:
+    if first.lstrip().startswith("["):
+        raise invalid_file_error(
+            SourceRef(filename, lines.number),
+            None,
+            _("tệp là một mảng JSON; hãy dùng JSON Lines (mỗi dòng một đối tượng {…})"),
+        )
+
+    def numbered() -> Iterable[tuple[int, str]]:
+        yield lines.number, first
+        for line in iterator:
+            yield lines.number, line
+
+    for number, line in numbered():
+        if not line.strip():
+            continue
+        ref = SourceRef(filename, number)
+        empty = RawRecord(ref, {}, {})
+        if number in lines.bad:
+            yield _not_utf8(empty)
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield empty.reject(
+                None, _("JSON không hợp lệ (%(reason)s, ký tự %(col)d)") % {"reason": exc.msg, "col": exc.colno}
+            )
+            continue
+        if not isinstance(item, dict):
+            yield empty.reject(None, _("mỗi dòng phải là một đối tượng JSON {…}"))
+            continue
+        values: dict[str, str] = {}
+        labels: dict[str, str] = {}
+        problem: Rejection | None = None
+        for name, value in item.items():
+            key = column_for(str(name))
+            if key is None or key in values:
+                what = _("trường không được hỗ trợ") if key is None else _("trường bị lặp")
+                problem = empty.reject(None, f"{what}: '{name}'")
+                break
+            text = _json_text(value)
+            labels[key] = str(name)
+            if text is None:
+                problem = RawRecord(ref, {}, labels).reject(key, _("giá trị phải là chuỗi, số hoặc true/false"))
+                break
+            values[key] = text
+        yield problem or RawRecord(ref, values, labels)
+
+
+# --- values -------------------------------------------------------------------------------
+
+
+def parse_moment(value: str) -> dt.datetime | None:
+    """ISO 8601 (``2024-02-06T09:00:00+07:00``, ``2024-02-06 09:00``) or ``06/02/2024 09:00[:00]``.
+
+    Without a zone the time is local (Asia/Ho_Chi_Minh). ``None`` if it cannot be read.
+    """
+    value = value.strip()
+    if match := _VN_DATETIME.match(value):
+        day, month, year, hour, minute, second = (int(part) if part else 0 for part in match.groups())
+        try:
+            moment = dt.datetime(year, month, day, hour, minute, second)  # noqa: DTZ001 - made aware below
+        except ValueError:
+            return None
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=VN_TZ)
+    return moment
+
+
+def _parse_day(value: str) -> dt.date | None:
+    day = parse_date(value)
+    if day is None and (moment := parse_moment(value)) is not None:
+        day = sla.local_date(moment)
+    return day
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureInfo:
+    """What the import needs of a procedure (looked up by code once per run)."""
+
+    id: int
+    time_limit_days: int
+    field: str
+    level: str
+
+
+@dataclass(frozen=True, slots=True)
+class DossierValues:
+    """The stored values of one dossier, as ``Dossier`` attribute names."""
+
+    code: str
+    procedure_id: int
+    unit_id: int
+    channel: str
+    received_at: dt.datetime
+    start_day: dt.date
+    due_date: dt.date
+    source_due_date: dt.date | None
+    due_disagrees: bool
+    resolved_at: dt.datetime | None
+    returned_at: dt.datetime | None
+    outcome: str
+    paused_working_days: int
+    apology_new_due_date: dt.date | None
+    paid_online: bool
+    digitized: bool
+    field: str
+    level: str
+
+
+class _InvalidValueError(Exception):
+    def __init__(self, key: str | None, text: str) -> None:
+        super().__init__(text)
+        self.key = key
+        self.text = text
+
+
+def _choice(value: str, key: str, values: Iterable[str], aliases: Mapping[str, str]) -> str:
+    folded = _header_key(value)
+    if value in values:
+        return value
+    if folded in aliases:
+        return aliases[folded]
+    raise _InvalidValueError(
+        key, _("giá trị '%(value)s' không hợp lệ; dùng %(values)s") % {"value": value, "values": ", ".join(values)}
+    )
+
+
+def _flag(value: str, key: str) -> bool:
+    folded = _header_key(value)
+    if folded in _TRUE:
+        return True
+    if folded in _FALSE:
+        return False
+    raise _InvalidValueError(
+        key, _("giá trị '%(value)s' không hợp lệ; dùng 1/0, true/false hoặc có/không") % {"value": value}
+    )
+
+
+def _moment(values: Mapping[str, str], key: str) -> dt.datetime | None:
+    text = values.get(key, "")
+    if not text:
+        return None
+    moment = parse_moment(text)
+    if moment is None:
+        raise _InvalidValueError(
+            key,
+            _("thời điểm '%(value)s' không hợp lệ; dùng ISO 8601, ví dụ 2024-02-06T09:00:00+07:00") % {"value": text},
+        )
+    return moment
+
+
+def _day(values: Mapping[str, str], key: str) -> dt.date | None:
+    text = values.get(key, "")
+    if not text:
+        return None
+    day = _parse_day(text)
+    if day is None:
+        raise _InvalidValueError(
+            key, _("ngày '%(value)s' không hợp lệ; dùng YYYY-MM-DD hoặc DD/MM/YYYY") % {"value": text}
+        )
+    return day
+
+
+def _values(
+    values: Mapping[str, str],
+    procedures: Mapping[str, ProcedureInfo],
+    units: Mapping[str, int],
+    calendar: WorkCalendar,
+) -> DossierValues:
+    for key in REQUIRED_COLUMNS:
+        if not values.get(key):
+            raise _InvalidValueError(key, _("thiếu giá trị bắt buộc"))
+    code = values["code"]
+    if len(code) > MAX_CODE_LENGTH:
+        raise _InvalidValueError(
+            "code", _("mã dài %(n)d ký tự, tối đa %(max)d") % {"n": len(code), "max": MAX_CODE_LENGTH}
+        )
+    procedure = procedures.get(values["procedure_code"])
+    if procedure is None:
+        raise _InvalidValueError(
+            "procedure_code", _("không có thủ tục mã '%(code)s' trong danh mục") % {"code": values["procedure_code"]}
+        )
+    unit_id = units.get(values["unit_code"])
+    if unit_id is None:
+        raise _InvalidValueError("unit_code", _("không có đơn vị mã '%(code)s'") % {"code": values["unit_code"]})
+    channel = _choice(values["channel"], "channel", Channel.values, CHANNEL_ALIASES)
+    received_at = _moment(values, "received_at")
+    assert received_at is not None  # noqa: S101 - required above
+    resolved_at = _moment(values, "resolved_at")
+    returned_at = _moment(values, "returned_at")
+    if resolved_at is not None and resolved_at < received_at:
+        raise _InvalidValueError("resolved_at", _("thời điểm giải quyết trước thời điểm tiếp nhận"))
+    if returned_at is not None and returned_at < received_at:
+        raise _InvalidValueError("returned_at", _("thời điểm trả kết quả trước thời điểm tiếp nhận"))
+    if returned_at is not None and resolved_at is not None and returned_at < resolved_at:
+        raise _InvalidValueError("returned_at", _("thời điểm trả kết quả trước thời điểm giải quyết"))
+    outcome = values.get("outcome", "")
+    if outcome:
+        outcome = _choice(outcome, "outcome", Outcome.values, OUTCOME_ALIASES)
+    paused_text = values.get("paused_working_days", "") or "0"
+    if not paused_text.isdigit() or int(paused_text) > MAX_PAUSED_DAYS:
+        raise _InvalidValueError(
+            "paused_working_days",
+            _("số ngày tạm dừng '%(value)s' không hợp lệ; dùng số nguyên từ 0 đến %(max)d")
+            % {"value": paused_text, "max": MAX_PAUSED_DAYS},
+        )
+    paused = int(paused_text)
+    source_due = _day(values, "due_date")
+    try:
+        start = sla.start_day(received_at, calendar)
+        due = sla.due_date(received_at, procedure.time_limit_days, calendar, paused)
+    except (CalendarRangeError, LookupError) as exc:
+        raise _InvalidValueError(
+            "received_at", _("không tính được hạn giải quyết: %(reason)s") % {"reason": exc}
+        ) from exc
+    return DossierValues(
+        code=code,
+        procedure_id=procedure.id,
+        unit_id=unit_id,
+        channel=channel,
+        received_at=received_at,
+        start_day=start,
+        due_date=due,
+        source_due_date=source_due,
+        due_disagrees=source_due is not None and source_due != due,
+        resolved_at=resolved_at,
+        returned_at=returned_at,
+        outcome=outcome,
+        paused_working_days=paused,
+        apology_new_due_date=_day(values, "apology_new_due_date"),
+        paid_online=_flag(values.get("paid_online", ""), "paid_online"),
+        digitized=_flag(values.get("digitized", ""), "digitized"),
+        field=procedure.field,
+        level=procedure.level,
+    )
+
+
+def parse_record(
+    record: RawRecord,
+    *,
+    procedures: Mapping[str, ProcedureInfo],
+    units: Mapping[str, int],
+    calendar: WorkCalendar,
+) -> DossierValues | Rejection:
+    """The dossier a row describes, with its start day and due date, or why it is rejected.
+
+    Checks (each rejection names the column): required values; code length; procedure
+    and unit codes known; channel, outcome and yes/no values; times (ISO 8601, local
+    when no zone is given) and their order (resolved and returned not before received,
+    returned not before resolved); the pause; a receipt date the calendar covers. The
+    source's ``due_date`` is kept and compared with ours (``due_disagrees``).
+    """
+    try:
+        return _values(record.values, procedures, units, calendar)
+    except _InvalidValueError as exc:
+        return record.reject(exc.key, exc.text)

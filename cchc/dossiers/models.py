@@ -1,0 +1,118 @@
+"""Dossiers (hồ sơ TTHC) as ingested from the one-stop systems, their event log, and import runs.
+
+A dossier row is the single truth the Biểu 06 statistics are computed from. The
+clock values (``start_day``, ``due_date``) are *ours*, computed at import with
+``dossiers.sla`` and the working calendar; the source system's due date is kept
+beside them and a disagreement is flagged, never silently preferred. ``field`` and
+``level`` are copied from the procedure at import so the statistics group without
+a join (a procedure re-classified later does not move past figures).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from cchc.core.models import TimeStampedModel
+from cchc.dossiers.choices import Channel, EventKind, Outcome
+from cchc.organizations.models import OrgUnit
+from cchc.procedures.models import Procedure
+
+
+class Dossier(TimeStampedModel):
+    code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True)
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("đơn vị tiếp nhận, giải quyết"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    channel = models.CharField(_("kênh tiếp nhận"), max_length=16, choices=Channel.choices)
+    received_at = models.DateTimeField(_("thời điểm tiếp nhận"))
+    start_day = models.DateField(_("ngày bắt đầu tính hạn"))
+    due_date = models.DateField(_("hạn giải quyết"), help_text=_("Tính theo lịch làm việc và thời hạn của thủ tục."))
+    source_due_date = models.DateField(_("hạn giải quyết theo hệ thống nguồn"), null=True, blank=True)
+    due_disagrees = models.BooleanField(_("hạn nguồn khác hạn tính được"), default=False)
+    resolved_at = models.DateTimeField(_("thời điểm giải quyết xong"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("thời điểm trả kết quả"), null=True, blank=True)
+    outcome = models.CharField(_("kết quả"), max_length=16, choices=Outcome.choices, blank=True)
+    paused_working_days = models.PositiveIntegerField(_("số ngày làm việc tạm dừng"), default=0)
+    # Kept for display: the dossier is still judged against ``due_date`` (issue #5).
+    apology_new_due_date = models.DateField(_("hẹn lại (văn bản xin lỗi)"), null=True, blank=True)
+    paid_online = models.BooleanField(_("thanh toán trực tuyến"), default=False)
+    digitized = models.BooleanField(_("đã số hóa"), default=False)
+    field = models.CharField(_("lĩnh vực"), max_length=255)
+    level = models.CharField(_("cấp thực hiện"), max_length=16)
+
+    class Meta:
+        ordering = ["-received_at", "code"]
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        indexes = [
+            models.Index(fields=["unit", "received_at"], name="dossier_unit_received"),
+            models.Index(fields=["unit", "resolved_at"], name="dossier_unit_resolved"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=F("received_at")),
+                name="dossier_resolved_after_received",
+            ),
+            models.CheckConstraint(condition=Q(due_date__gte=F("start_day")), name="dossier_due_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class DossierEvent(models.Model):
+    """One step in a dossier's life, as far as CCHC knows it (append-only)."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("thời điểm"))
+    kind = models.CharField(_("loại"), max_length=16, choices=EventKind.choices)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["dossier", "at", "id"]
+        verbose_name = _("sự kiện hồ sơ")
+        verbose_name_plural = _("sự kiện hồ sơ")
+        indexes = [models.Index(fields=["dossier", "at"], name="dossier_event_dossier_at")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind} {self.at:%d/%m/%Y %H:%M}"
+
+
+class DossierImport(models.Model):
+    """One run of the dossier import: what the audit rows of its batches point at.
+
+    The counters grow batch by batch, each in the batch's transaction, so after a
+    killed run they still say exactly what was committed (docs/adr/0005).
+    """
+
+    filename = models.CharField(_("tệp"), max_length=255)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("bắt đầu"))
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    batches = models.PositiveIntegerField(_("số lô"), default=0)
+    created = models.PositiveIntegerField(_("tạo mới"), default=0)
+    updated = models.PositiveIntegerField(_("cập nhật"), default=0)
+    unchanged = models.PositiveIntegerField(_("không đổi"), default=0)
+    rejected = models.PositiveIntegerField(_("bị từ chối"), default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("lần nhập hồ sơ")
+        verbose_name_plural = _("lần nhập hồ sơ")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.started_at:%d/%m/%Y %H:%M})"
