@@ -43,7 +43,12 @@ from cchc.audit.services import audit_record
 from cchc.core.errors import ApplicationError
 from cchc.tasks.models import Evidence, TaskUpdate
 from cchc.tasks.policies import task_policy
-from cchc.tasks.updates import task_update_lock, task_update_require_editable, task_update_require_reporter
+from cchc.tasks.updates import (
+    task_update_can_see_papers,
+    task_update_lock,
+    task_update_require_editable,
+    task_update_require_reporter,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -270,7 +275,8 @@ def evidence_open_for_user(*, user: Any, evidence_id: int) -> tuple[Evidence, Fi
     """The evidence ``evidence_id`` and its file opened for reading, if ``user`` may view its task.
 
     Raises ``Http404`` when the evidence does not exist, belongs to a task outside the
-    user's "view" scope (the same answer, so ids cannot be probed), or its file is
+    user's "view" scope (the same answer, so ids cannot be probed), belongs to an update
+    not yet accepted that the user neither reports for nor reviews, or its file is
     missing from storage (logged). The caller closes the handle (``FileResponse`` does).
     """
     visible = Evidence.objects.select_related("update__task").filter(
@@ -280,6 +286,8 @@ def evidence_open_for_user(*, user: Any, evidence_id: int) -> tuple[Evidence, Fi
         evidence = visible.get(pk=evidence_id)
     except Evidence.DoesNotExist as exc:
         raise Http404 from exc
+    if not task_update_can_see_papers(user=user, update=evidence.update):
+        raise Http404  # a unit's working papers until the update is accepted
     try:
         handle = evidence.file.storage.open(evidence.file.name, "rb")
     except FileNotFoundError as exc:

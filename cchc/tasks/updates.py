@@ -108,6 +108,17 @@ def task_update_can_edit(*, user: Any, update: TaskUpdate) -> bool:
     return update.state in EDITABLE_STATES and _is_reporter_of(user, update)
 
 
+def task_update_can_see_papers(*, user: Any, update: TaskUpdate) -> bool:
+    """Whether ``user`` may see an update's working papers before it is accepted.
+
+    Until acceptance, an update (and its evidence) belongs to its unit's reporters
+    and to the task's reviewers; once accepted it is visible to every task viewer.
+    """
+    if update.state == UpdateState.ACCEPTED:
+        return task_policy.user_can(user, "view", update.task)
+    return _is_reporter_of(user, update) or task_policy.user_can(user, "review", update.task)
+
+
 def task_update_can_review(*, user: Any, update: TaskUpdate) -> bool:
     """Whether ``user`` may return ``update`` now (a submitted update, a task reviewer)."""
     return update.state == UpdateState.SUBMITTED and task_policy.user_can(user, "review", update.task)

@@ -317,12 +317,19 @@ def test_removing_follows_the_same_rules_as_adding(update: TaskUpdate, people: d
 
 
 def test_open_for_user_gives_the_file_to_whoever_sees_the_task(update: TaskUpdate, people: dict[str, User]) -> None:
+    """Before acceptance only the unit's reporters and the reviewers; after it, every task viewer."""
     evidence = _add(update, people["fp_lead"])
-    for role in ("fp_lead", "fp_coord", "office"):
+    for role in ("fp_lead", "office"):
         found, handle = evidence_open_for_user(user=people[role], evidence_id=evidence.pk)
         with handle:
             assert found == evidence
             assert handle.read() == PDF
+    with pytest.raises(Http404):
+        evidence_open_for_user(user=people["fp_coord"], evidence_id=evidence.pk)
+    TaskUpdate.objects.filter(pk=update.pk).update(state="accepted")
+    found, handle = evidence_open_for_user(user=people["fp_coord"], evidence_id=evidence.pk)
+    with handle:
+        assert handle.read() == PDF
 
 
 def test_open_for_user_is_404_outside_the_scope_and_for_unknown_ids(
@@ -354,7 +361,7 @@ def test_download_sends_an_attachment_with_the_original_name_and_type(
     update: TaskUpdate, people: dict[str, User]
 ) -> None:
     evidence = _add(update, people["fp_lead"], "Biên bản kiểm tra.pdf")
-    response = _get(people["fp_coord"], evidence.pk)
+    response = _get(people["office"], evidence.pk)
     try:
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"

@@ -158,15 +158,15 @@ ACTIONS = ("create", "submit", "return", "accept", "evidence_add", "download")
 Y, N = True, False
 # fmt: off
 EXPECTED: dict[str, tuple[bool, ...]] = {
-    #                  create submit return accept evidence download
+    #                  create submit return accept evidence download (of a draft's evidence)
     "fp_lead":        (Y,     Y,     N,     N,     Y,       Y),
-    "fp_coord":       (Y,     N,     N,     N,     N,       Y),  # creates for its own unit only
+    "fp_coord":       (Y,     N,     N,     N,     N,       N),  # creates for its own unit only
     "fp_sibling":     (N,     N,     N,     N,     N,       N),
     "fp_child":       (N,     N,     N,     N,     N,       N),  # a grant covers down, not up
     "leader_lead":    (N,     N,     Y,     Y,     N,       Y),
     "leader_sibling": (N,     N,     N,     N,     N,       N),
     "office":         (Y,     Y,     Y,     Y,     Y,       Y),
-    "viewer":         (N,     N,     N,     N,     N,       Y),
+    "viewer":         (N,     N,     N,     N,     N,       N),  # a draft is the unit's working paper
     "admin":          (Y,     Y,     Y,     Y,     Y,       Y),
 }
 # fmt: on
