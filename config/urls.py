@@ -15,5 +15,6 @@ urlpatterns = [
     path("ke-hoach/", include("cchc.tasks.urls")),
     path("thu-tuc/", include("cchc.procedures.urls")),
     path("cong-khai/", include((public_urlpatterns, "public"))),
+    path("mot-cua/", include("cchc.dossiers.urls")),
     path("", include("cchc.web.urls")),
 ]

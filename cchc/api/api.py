@@ -9,6 +9,8 @@ from ninja.operation import Operation
 
 from cchc.accounts.auth import session_auth, token_auth
 from cchc.api import errors
+from cchc.dossiers.api import router as dossiers_router
+from cchc.dossiers.api_upsert import router as dossiers_upsert_router
 from cchc.organizations.api import router as units_router
 from cchc.procedures.api import router as procedures_router
 from cchc.tasks.api import router as plans_router
@@ -100,3 +102,5 @@ errors.install(api)
 api.add_router("/", units_router)
 api.add_router("/", plans_router)
 api.add_router("/", procedures_router)
+api.add_router("/", dossiers_router)
+api.add_router("/", dossiers_upsert_router)

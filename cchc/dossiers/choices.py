@@ -54,3 +54,30 @@ OUTCOME_ALIASES: dict[str, str] = {
     "dung": Outcome.STOPPED,
     "dung xu ly": Outcome.STOPPED,
 }
+
+
+class RatingCriterion(models.TextChoices):
+    """The nine criteria a citizen rates a dossier's handling on, 0–2 points each (18 in all).
+
+    The values are also the ``Rating`` field names, so a criterion addresses its column.
+    """
+
+    TOTAL_TIME = "total_time", _("Tổng thời gian giải quyết")
+    AGENCY_TIME = "agency_time", _("Thời gian giải quyết của từng cơ quan")
+    CONTACTS = "contacts", _("Số lần liên hệ để hoàn thiện hồ sơ")
+    AGENCIES = "agencies", _("Số cơ quan phải liên hệ")
+    COUNTER = "counter", _("Tổ chức bộ phận một cửa")
+    PUBLICITY = "publicity", _("Công khai thủ tục hành chính")
+    ATTITUDE = "attitude", _("Thái độ của công chức")
+    FEEDBACK = "feedback", _("Tiếp nhận, xử lý phản ánh, kiến nghị")
+    ONLINE = "online", _("Chất lượng dịch vụ công trực tuyến")
+
+
+class RatingScore(models.IntegerChoices):
+    POOR = 0, _("Không hài lòng")
+    FAIR = 1, _("Bình thường")
+    GOOD = 2, _("Hài lòng")
+
+
+RATING_MAX_PER_CRITERION = 2
+RATING_MAX_TOTAL = RATING_MAX_PER_CRITERION * len(RatingCriterion)

@@ -280,25 +280,31 @@ def _read_jsonl(first: str, lines: _Lines, iterator: Iterator[str], filename: st
                 None, _("JSON không hợp lệ (%(reason)s, ký tự %(col)d)") % {"reason": exc.msg, "col": exc.colno}
             )
             continue
-        if not isinstance(item, dict):
-            yield empty.reject(None, _("mỗi dòng phải là một đối tượng JSON {…}"))
-            continue
-        values: dict[str, str] = {}
-        labels: dict[str, str] = {}
-        problem: Rejection | None = None
-        for name, value in item.items():
-            key = column_for(str(name))
-            if key is None or key in values:
-                what = _("trường không được hỗ trợ") if key is None else _("trường bị lặp")
-                problem = empty.reject(None, f"{what}: '{name}'")
-                break
-            text = _json_text(value)
-            labels[key] = str(name)
-            if text is None:
-                problem = RawRecord(ref, {}, labels).reject(key, _("giá trị phải là chuỗi, số hoặc true/false"))
-                break
-            values[key] = text
-        yield problem or RawRecord(ref, values, labels)
+        yield record_from_json(item, ref)
+
+
+def record_from_json(item: Any, ref: SourceRef) -> RawRecord | Rejection:
+    """The record of one decoded JSON object (a JSON Lines row or an item of an API batch).
+
+    Keys are column keys or their Vietnamese labels; values strings, numbers, booleans
+    or null. Anything else rejects the item, located by ``ref``.
+    """
+    empty = RawRecord(ref, {}, {})
+    if not isinstance(item, dict):
+        return empty.reject(None, _("mỗi dòng phải là một đối tượng JSON {…}"))
+    values: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    for name, value in item.items():
+        key = column_for(str(name))
+        if key is None or key in values:
+            what = _("trường không được hỗ trợ") if key is None else _("trường bị lặp")
+            return empty.reject(None, f"{what}: '{name}'")
+        text = _json_text(value)
+        labels[key] = str(name)
+        if text is None:
+            return RawRecord(ref, {}, labels).reject(key, _("giá trị phải là chuỗi, số hoặc true/false"))
+        values[key] = text
+    return RawRecord(ref, values, labels)
 
 
 # --- values -------------------------------------------------------------------------------
@@ -374,10 +380,17 @@ class _InvalidValueError(Exception):
         self.text = text
 
 
+# Built once: ``TextChoices.values`` makes a new list at every access.
+_CHANNELS = tuple(Channel.values)
+_OUTCOMES = tuple(Outcome.values)
+#: The spellings a yes/no cell nearly always has, answered without folding.
+_FAST_FLAGS = {"1": True, "0": False, "": False, "true": True, "false": False}
+
+
 def _choice(value: str, key: str, values: Iterable[str], aliases: Mapping[str, str]) -> str:
-    folded = _header_key(value)
     if value in values:
         return value
+    folded = _header_key(value)
     if folded in aliases:
         return aliases[folded]
     raise _InvalidValueError(
@@ -386,6 +399,9 @@ def _choice(value: str, key: str, values: Iterable[str], aliases: Mapping[str, s
 
 
 def _flag(value: str, key: str) -> bool:
+    fast = _FAST_FLAGS.get(value)
+    if fast is not None:
+        return fast
     folded = _header_key(value)
     if folded in _TRUE:
         return True
@@ -426,6 +442,7 @@ def _values(
     procedures: Mapping[str, ProcedureInfo],
     units: Mapping[str, int],
     calendar: WorkCalendar,
+    clock: sla.ClockMemo | None = None,
 ) -> DossierValues:
     for key in REQUIRED_COLUMNS:
         if not values.get(key):
@@ -443,7 +460,7 @@ def _values(
     unit_id = units.get(values["unit_code"])
     if unit_id is None:
         raise _InvalidValueError("unit_code", _("không có đơn vị mã '%(code)s'") % {"code": values["unit_code"]})
-    channel = _choice(values["channel"], "channel", Channel.values, CHANNEL_ALIASES)
+    channel = _choice(values["channel"], "channel", _CHANNELS, CHANNEL_ALIASES)
     received_at = _moment(values, "received_at")
     assert received_at is not None  # noqa: S101 - required above
     resolved_at = _moment(values, "resolved_at")
@@ -456,7 +473,7 @@ def _values(
         raise _InvalidValueError("returned_at", _("thời điểm trả kết quả trước thời điểm giải quyết"))
     outcome = values.get("outcome", "")
     if outcome:
-        outcome = _choice(outcome, "outcome", Outcome.values, OUTCOME_ALIASES)
+        outcome = _choice(outcome, "outcome", _OUTCOMES, OUTCOME_ALIASES)
     paused_text = values.get("paused_working_days", "") or "0"
     if not paused_text.isdigit() or int(paused_text) > MAX_PAUSED_DAYS:
         raise _InvalidValueError(
@@ -467,8 +484,11 @@ def _values(
     paused = int(paused_text)
     source_due = _day(values, "due_date")
     try:
-        start = sla.start_day(received_at, calendar)
-        due = sla.due_date(received_at, procedure.time_limit_days, calendar, paused)
+        if clock is None:
+            start = sla.start_day(received_at, calendar)
+            due = sla.due_date(received_at, procedure.time_limit_days, calendar, paused)
+        else:
+            start, due = clock.clock(received_at, procedure.time_limit_days, paused)
     except (CalendarRangeError, LookupError) as exc:
         raise _InvalidValueError(
             "received_at", _("không tính được hạn giải quyết: %(reason)s") % {"reason": exc}
@@ -501,6 +521,7 @@ def parse_record(
     procedures: Mapping[str, ProcedureInfo],
     units: Mapping[str, int],
     calendar: WorkCalendar,
+    clock: sla.ClockMemo | None = None,
 ) -> DossierValues | Rejection:
     """The dossier a row describes, with its start day and due date, or why it is rejected.
 
@@ -508,9 +529,10 @@ def parse_record(
     and unit codes known; channel, outcome and yes/no values; times (ISO 8601, local
     when no zone is given) and their order (resolved and returned not before received,
     returned not before resolved); the pause; a receipt date the calendar covers. The
-    source's ``due_date`` is kept and compared with ours (``due_disagrees``).
+    source's ``due_date`` is kept and compared with ours (``due_disagrees``). ``clock``, a
+    :class:`sla.ClockMemo` on the same calendar, saves recomputing the same clocks.
     """
     try:
-        return _values(record.values, procedures, units, calendar)
+        return _values(record.values, procedures, units, calendar, clock)
     except _InvalidValueError as exc:
         return record.reject(exc.key, exc.text)

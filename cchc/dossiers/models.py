@@ -9,12 +9,13 @@ a join (a procedure re-classified later does not move past figures).
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.models import TimeStampedModel
-from cchc.dossiers.choices import Channel, EventKind, Outcome
+from cchc.dossiers.choices import Channel, EventKind, Outcome, RatingCriterion, RatingScore
 from cchc.organizations.models import OrgUnit
 from cchc.procedures.models import Procedure
 
@@ -116,3 +117,98 @@ class DossierImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.started_at:%d/%m/%Y %H:%M})"
+
+
+def _rating_score_field(criterion: RatingCriterion) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        criterion.label, choices=RatingScore.choices, validators=[MaxValueValidator(RatingScore.GOOD)]
+    )
+
+
+class Rating(models.Model):
+    """A citizen's rating of one dossier's handling: 9 criteria × 0–2 points (issue #5).
+
+    One per dossier (the one-to-one is the "once" rule). Deliberately no name, phone
+    or IP: the rating is anonymous; the IP only feeds the rate limit, in the cache.
+    """
+
+    dossier = models.OneToOneField(Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="rating")
+    submitted_at = models.DateTimeField(_("thời điểm đánh giá"))
+    total_time = _rating_score_field(RatingCriterion.TOTAL_TIME)
+    agency_time = _rating_score_field(RatingCriterion.AGENCY_TIME)
+    contacts = _rating_score_field(RatingCriterion.CONTACTS)
+    agencies = _rating_score_field(RatingCriterion.AGENCIES)
+    counter = _rating_score_field(RatingCriterion.COUNTER)
+    publicity = _rating_score_field(RatingCriterion.PUBLICITY)
+    attitude = _rating_score_field(RatingCriterion.ATTITUDE)
+    feedback = _rating_score_field(RatingCriterion.FEEDBACK)
+    online = _rating_score_field(RatingCriterion.ONLINE)
+    total = models.PositiveSmallIntegerField(_("tổng điểm"), help_text=_("Tổng 9 tiêu chí, tối đa 18."))
+    comment = models.TextField(_("góp ý"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("đánh giá của người dân")
+        verbose_name_plural = _("đánh giá của người dân")
+        indexes = [models.Index(fields=["submitted_at"], name="rating_submitted_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total__lte=18)
+                & Q(total_time__lte=2)
+                & Q(agency_time__lte=2)
+                & Q(contacts__lte=2)
+                & Q(agencies__lte=2)
+                & Q(counter__lte=2)
+                & Q(publicity__lte=2)
+                & Q(attitude__lte=2)
+                & Q(feedback__lte=2)
+                & Q(online__lte=2),
+                name="rating_scores_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.total}/18"
+
+
+class DossierCount(models.Model):
+    """Incrementally maintained Biểu 06 counters of one unit × field × level over one time bucket.
+
+    Every column is a *delta* on the bucket's days, so that any period's figures are
+    sums (docs/dossiers.md, "Aggregates"): ``received``/``received_online`` on the
+    local day of receipt, ``resolved_*`` on the local day of resolution, ``overdue``
+    +1 on the day after the due date and −1 on the day of resolution (when that is
+    later), so its running sum through a day is the number overdue at that day's end.
+    A delta lands in three buckets (``grain``): its day, its month (``day`` = the 1st)
+    and its year (``day`` = 1 January), so a running sum needs at most
+    years + 11 months + 31 days rows per group, whatever the length of the history.
+    The import keeps the rows in step inside each batch's transaction;
+    ``recompute_dossier_aggregates`` rebuilds them from the dossiers.
+    """
+
+    class Grain(models.TextChoices):
+        DAY = "D", _("ngày")
+        MONTH = "M", _("tháng")
+        YEAR = "Y", _("năm")
+
+    grain = models.CharField(_("độ chi tiết"), max_length=1, choices=Grain.choices)
+    day = models.DateField(_("ngày đầu của kỳ"))
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+")
+    field = models.CharField(_("lĩnh vực"), max_length=255)
+    level = models.CharField(_("cấp thực hiện"), max_length=16)
+    received = models.IntegerField(_("tiếp nhận"), default=0)
+    received_online = models.IntegerField(_("tiếp nhận trực tuyến"), default=0)
+    resolved_early = models.IntegerField(_("giải quyết trước hạn"), default=0)
+    resolved_on_time = models.IntegerField(_("giải quyết đúng hạn"), default=0)
+    resolved_late = models.IntegerField(_("giải quyết quá hạn"), default=0)
+    overdue = models.IntegerField(_("thay đổi số quá hạn"), default=0)
+
+    class Meta:
+        verbose_name = _("số liệu hồ sơ tổng hợp")
+        verbose_name_plural = _("số liệu hồ sơ tổng hợp")
+        constraints = [
+            models.UniqueConstraint(fields=["grain", "day", "unit", "field", "level"], name="dossier_count_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.day} {self.unit_id} {self.field} {self.level}"

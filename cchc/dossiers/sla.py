@@ -160,6 +160,52 @@ def due_date(
     return calendar.add_working_days(start, days)
 
 
+class ClockMemo:
+    """:func:`start_day` and :func:`due_date` remembered per (local day, before/after the cut-off, limit, pause).
+
+    The two depend on nothing else (the regime is chosen by the local day, the
+    receipt-day rule only asks whether the local time is before the regime's cut-off),
+    so an import of a million dossiers computes a few thousand clocks instead of a
+    million. Holds one calendar: build one per computation. At most ``max_entries``
+    clocks are kept; the memo starts over when full, so memory stays bounded.
+    """
+
+    __slots__ = ("_clocks", "_cutoffs", "calendar", "max_entries", "regimes")
+
+    def __init__(
+        self, calendar: WorkCalendar, *, regimes: tuple[Regime, ...] = DEFAULT_REGIMES, max_entries: int = 200_000
+    ) -> None:
+        self.calendar = calendar
+        self.regimes = regimes
+        self.max_entries = max_entries
+        self._cutoffs: dict[dt.date, dt.time | None] = {}
+        self._clocks: dict[tuple[dt.date, bool, int, int], tuple[dt.date, dt.date]] = {}
+
+    def clock(
+        self, received_at: dt.datetime, time_limit_days: int, paused_working_days: int = 0
+    ) -> tuple[dt.date, dt.date]:
+        """``(start_day, due_date)``, exactly as the two functions give them (and raising like them)."""
+        if received_at.tzinfo is None or received_at.utcoffset() is None:
+            raise ValueError("Thời điểm phải có múi giờ (aware datetime).")
+        local = received_at.astimezone(VN_TZ)
+        day = local.date()
+        try:
+            cutoff = self._cutoffs[day]
+        except KeyError:
+            cutoff = self._cutoffs[day] = regime_for(day, self.regimes).receipt_cutoff
+        key = (day, cutoff is not None and local.time() >= cutoff, time_limit_days, paused_working_days)
+        found = self._clocks.get(key)
+        if found is None:
+            found = (
+                start_day(received_at, self.calendar, regimes=self.regimes),
+                due_date(received_at, time_limit_days, self.calendar, paused_working_days, regimes=self.regimes),
+            )
+            if len(self._clocks) >= self.max_entries:
+                self._clocks.clear()
+            self._clocks[key] = found
+        return found
+
+
 class Timeliness(StrEnum):
     """How a resolved dossier met its due date (Biểu 06 columns)."""
 

@@ -50,6 +50,13 @@ def modules_for_user(user: Any) -> list[Module]:
             reverse("public:task_list"),
         )
     )
+    modules.append(
+        Module(
+            _("Một cửa"),
+            _("Kết quả giải quyết hồ sơ theo Biểu 06 hằng tháng, tra cứu và đánh giá hồ sơ."),
+            reverse("dossiers:province"),
+        )
+    )
     if audit_event_policy.allows_any(user, "view"):
         modules.append(Module(_("Nhật ký thay đổi"), _("Ai đã thay đổi gì, khi nào."), reverse("web:audit_list")))
     return modules

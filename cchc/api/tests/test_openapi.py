@@ -49,6 +49,10 @@ def test_served_document_is_the_snapshot(client: Client) -> None:
 
 def test_the_api_has_the_unit_plan_and_procedure_endpoints() -> None:
     assert sorted((path, method, op["operationId"]) for path, method, op in _operations()) == [
+        ("/api/v1/dossier-stats", "get", "dossier_stats"),
+        ("/api/v1/dossier-stats/monthly", "get", "dossier_stats_monthly"),
+        ("/api/v1/dossiers/batch", "post", "dossiers_batch_upsert"),
+        ("/api/v1/dossiers/lookup/{code}", "get", "dossiers_lookup"),
         ("/api/v1/plans", "get", "plans_list"),
         ("/api/v1/plans/{plan_id}", "get", "plans_detail"),
         ("/api/v1/plans/{plan_id}/targets", "get", "plans_targets"),

@@ -204,3 +204,45 @@ def test_a_non_utf8_line_is_rejected_alone():
     assert summary.created == 1
     assert summary.rejected[0][0] == 2
     assert "UTF-8" in summary.rejected[0][1]
+
+
+def test_the_import_clock_memo_gives_exactly_the_sla_clock():
+    """ClockMemo (one clock per local day × cut-off side × limit × pause) equals sla.start_day/due_date.
+
+    Around 15:00, weekends, Tết 2024 and the regime change of 1/7/2025, for moments given in
+    local time and in UTC, with and without pauses; the second pass is answered from the memo.
+    """
+    from cchc.core.calendar import work_calendar
+    from cchc.dossiers import sla
+
+    calendar = work_calendar()
+    memo = sla.ClockMemo(calendar)
+    days = [dt.date(2024, 2, 2) + dt.timedelta(days=n) for n in range(16)]
+    days += [dt.date(2025, 6, 27) + dt.timedelta(days=n) for n in range(6)]
+    times = [dt.time(0, 0), dt.time(14, 59, 59), dt.time(15, 0), dt.time(23, 59)]
+    moments = [dt.datetime.combine(day, time, tzinfo=VN) for day in days for time in times]
+    moments += [moment.astimezone(dt.UTC) for moment in moments[::3]]
+    for _pass in range(2):
+        for moment in moments:
+            for limit, paused in ((0, 0), (2, 0), (5, 3), (30, 0)):
+                expected = (
+                    sla.start_day(moment, calendar),
+                    sla.due_date(moment, limit, calendar, paused),
+                )
+                assert memo.clock(moment, limit, paused) == expected, (moment, limit, paused)
+    with pytest.raises(ValueError, match="múi giờ"):
+        memo.clock(dt.datetime(2024, 2, 2, 9, 0), 2)
+
+
+def test_the_import_restores_the_sqlite_page_cache_it_enlarged():
+    """The bulk session's larger SQLite page cache is the import's only: the connection gets its own back."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        assert _import(GOOD).created == 2
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == before

@@ -1,0 +1,214 @@
+"""Benchmark: ingest of synthetic dossiers and the province-wide Biểu 06 of one month (issue #5).
+
+Run from the project root::
+
+    .venv/bin/python -m bench.dossiers [--dossiers 1000000] [--stats-history 3000000] [--runs 15]
+    DATABASE_URL=postgres://cchc:cchc@127.0.0.1:5432/cchc .venv/bin/python -m bench.dossiers ...
+
+Without ``DATABASE_URL`` the database is a throw-away SQLite file in a temporary
+directory; with a PostgreSQL ``DATABASE_URL`` Django's test database (``test_<name>``)
+is created and dropped, so the named database is not touched.
+
+Steps (only 3 and 4 are the ingest measurement):
+
+1. a synthetic province (``--units``, ``--procedures``) through the services;
+2. ``--dossiers`` synthetic dossiers over the year 2025, written as an import CSV
+   (``dossiers.synthetic``; not timed as ingest);
+3. the baseline: ``csv.reader`` over the same file and a bare ``sqlite3.executemany``
+   of its rows into a table of the same 13 columns with a unique code, in one
+   transaction, in a fresh SQLite file;
+4. ``import_dossiers`` of the file (checks, clock, events, Biểu 06 counters, audit),
+   rows/s and the process's peak RSS (``ru_maxrss``, the whole process);
+5. ``dossier_stats`` for November 2025, province-wide, median of ``--runs`` after a
+   warm-up, then again after importing older years of history (``--stats-history``,
+   one more year of ``--dossiers`` each) to show that it does not grow with history;
+   the raw-row path (``dossier_stats_from_rows``) once, and a check that both agree.
+"""
+
+import argparse
+import csv
+import datetime as dt
+import os
+import resource
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+_TMP = Path(tempfile.mkdtemp(prefix="bench-dossiers-"))
+if not os.environ.get("DATABASE_URL"):
+    os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'bench.sqlite3'}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from cchc.core.calendar import work_calendar  # noqa: E402
+from cchc.dossiers.importing import import_dossiers  # noqa: E402
+from cchc.dossiers.management.commands.generate_dossiers import _create_catalogue  # noqa: E402
+from cchc.dossiers.models import Dossier, DossierCount  # noqa: E402
+from cchc.dossiers.selectors import dossier_stats, dossier_stats_from_rows  # noqa: E402
+from cchc.dossiers.synthetic import (  # noqa: E402
+    FILE_COLUMNS,
+    SyntheticProcedure,
+    SyntheticUnit,
+    generate_dossier_rows,
+    synthetic_procedures,
+    synthetic_units,
+)
+
+STATS_MONTH = (dt.date(2025, 11, 1), dt.date(2025, 11, 30))
+LAST_YEAR = 2025
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident set size so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_file(
+    path: Path, *, units: list[SyntheticUnit], procedures: list[SyntheticProcedure], count: int, year: int, prefix: str
+) -> float:
+    """``count`` dossiers received in ``year`` as an import CSV; codes start with ``prefix``. Seconds taken."""
+    started = time.perf_counter()
+    rows = generate_dossier_rows(
+        units=units,
+        procedures=procedures,
+        count=count,
+        date_from=dt.date(year, 1, 1),
+        date_to=dt.date(year, 12, 31),
+        seed=year,
+        calendar=work_calendar(),
+    )
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=FILE_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            row["code"] = prefix + row["code"]
+            writer.writerow(row)
+    return time.perf_counter() - started
+
+
+def baseline_executemany(path: Path) -> float:
+    """Seconds for csv.reader + a bare ``sqlite3.executemany`` of the file's rows into a fresh SQLite file."""
+    target = _TMP / "baseline.sqlite3"
+    target.unlink(missing_ok=True)
+    db = sqlite3.connect(target)
+    columns = ", ".join(f"{name} TEXT" for name in FILE_COLUMNS)
+    db.execute(f"CREATE TABLE dossier (id INTEGER PRIMARY KEY, {columns}, UNIQUE (code))")
+    marks = ", ".join("?" * len(FILE_COLUMNS))
+    started = time.perf_counter()
+
+    def rows() -> Iterator[list[str]]:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            next(reader)
+            yield from reader
+
+    with db:
+        db.executemany(f"INSERT INTO dossier ({', '.join(FILE_COLUMNS)}) VALUES ({marks})", rows())  # noqa: S608
+    elapsed = time.perf_counter() - started
+    db.close()
+    target.unlink()
+    return elapsed
+
+
+def time_stats(runs: int) -> tuple[float, float, int]:
+    """Median and max milliseconds of the province-wide ``dossier_stats`` of ``STATS_MONTH``, and its units."""
+    date_from, date_to = STATS_MONTH
+    table = dossier_stats(date_from=date_from, date_to=date_to)  # warm-up
+    samples = []
+    for _run in range(runs):
+        started = time.perf_counter()
+        table = dossier_stats(date_from=date_from, date_to=date_to)
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples), max(samples), len(table.units)
+
+
+def report_stats(runs: int, *, check_raw: bool) -> None:
+    stored = Dossier.objects.count()
+    counters = DossierCount.objects.count()
+    median, worst, units = time_stats(runs)
+    line = f"Biểu 06 {STATS_MONTH[0]:%m/%Y}, {stored:>10,} dossiers stored, {counters:>9,} counter rows"
+    print(f"{line}: median {median:7.1f} ms, max {worst:7.1f} ms ({units} units)", flush=True)
+    if check_raw:
+        started = time.perf_counter()
+        raw = dossier_stats_from_rows(date_from=STATS_MONTH[0], date_to=STATS_MONTH[1])
+        elapsed = (time.perf_counter() - started) * 1000
+        same = raw == dossier_stats(date_from=STATS_MONTH[0], date_to=STATS_MONTH[1])
+        print(f"  raw-row path (sla.group_stats over the dossiers): {elapsed:9.1f} ms, equal: {same}", flush=True)
+        if not same:
+            raise SystemExit("The counters disagree with the raw rows.")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dossiers", type=int, default=1_000_000, help="dossiers per year of data (ingest size)")
+    parser.add_argument("--stats-history", type=int, default=0, help="grow the history to at least this many")
+    parser.add_argument("--units", type=int, default=300)
+    parser.add_argument("--procedures", type=int, default=600)
+    parser.add_argument("--batch-size", type=int, default=None)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--no-raw", action="store_true", help="skip the raw-row path (slow at millions)")
+    args = parser.parse_args()
+
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    else:
+        call_command("migrate", verbosity=0)
+    print(f"database: {vendor} ({connection.settings_dict['NAME']}), Python {sys.version.split()[0]}", flush=True)
+    try:
+        units = synthetic_units(args.units)
+        procedures = synthetic_procedures(args.procedures, seed=1)
+        _create_catalogue(units, procedures)
+        path = _TMP / "dossiers.csv"
+        seconds = write_file(path, units=units, procedures=procedures, count=args.dossiers, year=LAST_YEAR, prefix="")
+        size = path.stat().st_size / 2**20
+        print(f"generated {args.dossiers:,} dossiers ({size:.0f} MiB CSV) in {seconds:.1f} s", flush=True)
+
+        baseline = baseline_executemany(path)
+        base_rate = args.dossiers / baseline
+        print(f"baseline csv.reader + sqlite3.executemany: {baseline:7.2f} s, {base_rate:>9,.0f} rows/s", flush=True)
+
+        rss_before = peak_rss_mb()
+        kwargs = {"batch_size": args.batch_size} if args.batch_size else {}
+        started = time.perf_counter()
+        summary = import_dossiers(path=path, **kwargs)
+        elapsed = time.perf_counter() - started
+        rate = summary.rows_read / elapsed
+        print(
+            f"import_dossiers:                          {elapsed:7.2f} s, {rate:>9,.0f} rows/s "
+            f"({rate / base_rate:.0%} of the baseline), created {summary.created:,}, "
+            f"rejected {summary.rejected_count}, peak RSS {peak_rss_mb():.0f} MB (before: {rss_before:.0f} MB)",
+            flush=True,
+        )
+        report_stats(args.runs, check_raw=not args.no_raw)
+
+        year = LAST_YEAR
+        while Dossier.objects.count() < args.stats_history:
+            year -= 1
+            write_file(path, units=units, procedures=procedures, count=args.dossiers, year=year, prefix=f"Y{year}-")
+            started = time.perf_counter()
+            summary = import_dossiers(path=path, **kwargs)
+            elapsed = time.perf_counter() - started
+            print(f"history {year}: imported {summary.created:,} in {elapsed:.1f} s", flush=True)
+            report_stats(args.runs, check_raw=not args.no_raw)
+    finally:
+        if vendor == "postgresql":
+            connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+        for leftover in _TMP.iterdir():
+            leftover.unlink()
+        _TMP.rmdir()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

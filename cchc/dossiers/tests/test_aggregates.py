@@ -1,0 +1,195 @@
+"""The Biểu 06 counters: kept in step by every import, equal to a recomputation from the dossiers."""
+
+import csv
+import datetime as dt
+import io
+import itertools
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from cchc.core.calendar import work_calendar
+from cchc.dossiers import sla
+from cchc.dossiers.aggregates import (
+    aggregate_group_stats,
+    aggregate_rows,
+    bucket_ranges,
+    dossier_aggregates_recompute,
+    expected_aggregate_rows,
+)
+from cchc.dossiers.importing import import_dossiers
+from cchc.dossiers.models import DossierCount
+from cchc.dossiers.selectors import dossier_facts_for_period, dossier_stats, dossier_stats_from_rows
+from cchc.dossiers.synthetic import FILE_COLUMNS, generate_dossier_rows, synthetic_procedures, synthetic_units
+from cchc.organizations.models import OrgUnit
+from cchc.organizations.tests.factories import make_unit
+from cchc.procedures.tests.factories import make_procedure
+
+HEADER = "code,procedure_code,unit_code,channel,received_at,resolved_at,outcome\n"
+#: Dossiers around Tết 2024 (8–14/2) and the month ends of January to March, some open.
+FIRST = HEADER + "".join(
+    (
+        "A1,TT2,U1,online,2024-01-31T16:00:00+07:00,2024-02-06T09:00:00+07:00,result_issued\n",  # early
+        "A2,TT2,U1,counter,2024-02-06T09:00:00+07:00,,\n",  # open across Tết, due 15/2
+        "A3,TT5,U2,post,2024-02-07T14:59:00+07:00,2024-02-29T10:00:00+07:00,result_issued\n",
+        "A4,TT0,U2,online,2024-02-10T10:00:00+07:00,2024-02-15T08:00:00+07:00,refused\n",  # Tết, late
+        "A5,TT30,U3,counter,2024-01-15T09:00:00+07:00,,\n",  # open for months
+        "A6,TT1,U3,online,2024-02-29T23:30:00+07:00,2024-03-01T08:00:00+07:00,result_issued\n",
+        "A7,TT3,U1,counter,2023-12-29T10:00:00+07:00,2024-01-02T10:00:00+07:00,result_issued\n",
+        "A8,TT7,U2,counter,2024-03-29T10:00:00+07:00,,\n",
+    )
+)
+#: The same dossiers later: resolutions arrive, one is re-dated, one moves unit and channel.
+SECOND = (
+    FIRST.replace(
+        "A2,TT2,U1,counter,2024-02-06T09:00:00+07:00,,",
+        "A2,TT2,U1,counter,2024-02-06T09:00:00+07:00,2024-02-20T09:00:00+07:00,result_issued",
+    )
+    .replace(
+        "A5,TT30,U3,counter,2024-01-15T09:00:00+07:00,,",
+        "A5,TT30,U3,counter,2024-01-15T09:00:00+07:00,2024-04-02T10:00:00+07:00,result_issued",
+    )
+    .replace("A3,TT5,U2,post,2024-02-07T14:59", "A3,TT5,U2,post,2024-02-07T15:01")
+    .replace("A6,TT1,U3,online", "A6,TT1,U1,counter")
+    + "A9,TT10,U3,online,2024-02-08T08:00:00+07:00,2024-03-05T08:00:00+07:00,result_issued\n"
+)
+
+PERIODS = [
+    (dt.date(2023, 12, 1), dt.date(2023, 12, 31)),
+    (dt.date(2024, 1, 1), dt.date(2024, 1, 31)),
+    (dt.date(2024, 2, 1), dt.date(2024, 2, 29)),
+    (dt.date(2024, 3, 1), dt.date(2024, 3, 31)),
+    (dt.date(2024, 4, 1), dt.date(2024, 4, 30)),
+    (dt.date(2024, 2, 8), dt.date(2024, 2, 14)),  # Tết week
+    (dt.date(2024, 2, 15), dt.date(2024, 2, 15)),
+    (dt.date(2024, 1, 20), dt.date(2024, 3, 10)),
+    (dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+    (dt.date(2023, 1, 1), dt.date(2024, 6, 30)),
+]
+
+
+def _import(text: str) -> None:
+    summary = import_dossiers(stream=io.StringIO(text), filename="hoso.csv", batch_size=3)
+    assert summary.all_accepted, summary.rejected
+
+
+def _raw_group_stats(date_from: dt.date, date_to: dt.date) -> dict[tuple[int, str, str], sla.Stats]:
+    ids = dict(OrgUnit.objects.values_list("code", "pk"))
+    facts = dossier_facts_for_period(date_from=date_from, date_to=date_to)
+    by_code = sla.group_stats(facts, date_from, date_to)
+    return {(ids[unit], field, level): stats for (unit, field, level), stats in by_code.items()}
+
+
+def _assert_counters_match_the_dossiers(periods: list[tuple[dt.date, dt.date]]) -> None:
+    assert aggregate_rows() == expected_aggregate_rows()
+    for date_from, date_to in periods:
+        assert aggregate_group_stats(date_from=date_from, date_to=date_to) == _raw_group_stats(date_from, date_to), (
+            date_from,
+            date_to,
+        )
+        assert dossier_stats(date_from=date_from, date_to=date_to) == dossier_stats_from_rows(
+            date_from=date_from, date_to=date_to
+        )
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_counters_follow_imports_and_updates_across_month_ends_and_tet():
+    """After each import and update the counters equal a recomputation and sla.group_stats, for every period."""
+    _import(FIRST)
+    _assert_counters_match_the_dossiers(PERIODS)
+    _import(SECOND)
+    _assert_counters_match_the_dossiers(PERIODS)
+    _import(FIRST)  # back to the first version: the deltas of the second are undone
+    _assert_counters_match_the_dossiers(PERIODS)
+    february = dossier_stats(date_from=dt.date(2024, 2, 1), date_to=dt.date(2024, 2, 29))
+    assert february.total.carried_over == 2  # A1 (received 31/1 after 15:00), A5 (open since January)
+    assert february.total.in_progress == 4  # A2, A5 open; A6 and A9 (kept from SECOND) resolved in March
+    assert february.units["U1"].in_progress_overdue == 1  # A2: due 15/2, still open on 29/2
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_recompute_rebuilds_the_same_counters_and_check_detects_drift():
+    """recompute_dossier_aggregates gives what the import maintained; --check fails on a tampered row."""
+    _import(SECOND)
+    maintained = aggregate_rows()
+    assert dossier_aggregates_recompute() == 9
+    assert aggregate_rows() == maintained
+    out = io.StringIO()
+    call_command("recompute_dossier_aggregates", "--check", stdout=out)
+    DossierCount.objects.filter(grain=DossierCount.Grain.DAY).update(received=7)
+    with pytest.raises(CommandError):
+        call_command("recompute_dossier_aggregates", "--check", stdout=io.StringIO())
+    call_command("recompute_dossier_aggregates", stdout=io.StringIO())
+    assert aggregate_rows() == maintained
+
+
+def test_bucket_ranges_cover_exactly_the_days_with_few_ranges():
+    """Every day of [first, last] is in exactly one bucket of the ranges, in at most five ranges."""
+    starts = [dt.date(2023, 1, 1), dt.date(2023, 12, 31), dt.date(2024, 2, 1), dt.date(2024, 2, 15)]
+    ends = [dt.date(2024, 2, 29), dt.date(2024, 3, 1), dt.date(2025, 12, 31), dt.date(2026, 1, 5)]
+    for first, last in itertools.product(starts, ends):
+        ranges = bucket_ranges(first, last)
+        assert len(ranges) <= 5
+        covered = []
+        for grain, a, b in ranges:
+            day = a
+            while day <= b:
+                step = {"D": 1, "M": 32, "Y": 366}[grain]
+                bucket_end = day if grain == "D" else None
+                if grain == "M":
+                    bucket_end = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+                elif grain == "Y":
+                    bucket_end = dt.date(day.year, 12, 31)
+                assert bucket_end is not None
+                covered.extend(day + dt.timedelta(days=n) for n in range((bucket_end - day).days + 1))
+                day = (day + dt.timedelta(days=step)).replace(day=1) if grain != "D" else day + dt.timedelta(days=1)
+                if grain == "Y":
+                    day = dt.date(day.year, 1, 1)
+        expected = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+        assert covered == expected, (first, last, ranges)
+
+
+@pytest.mark.django_db
+def test_counters_of_a_synthetic_province_match_for_every_month_and_odd_periods():
+    """300 synthetic dossiers over 2023–2024 (holidays, 15:00, pauses), imported then partly updated."""
+    units = synthetic_units(6)
+    procedures = synthetic_procedures(9, seed=3)
+    for unit in units:
+        make_unit(code=unit.code)
+    for procedure in procedures:
+        make_procedure(
+            code=procedure.code, time_limit_days=procedure.time_limit_days, field=procedure.field, level=procedure.level
+        )
+    rows = list(
+        generate_dossier_rows(
+            units=units,
+            procedures=procedures,
+            count=300,
+            date_from=dt.date(2023, 11, 1),
+            date_to=dt.date(2024, 3, 31),
+            seed=5,
+            calendar=work_calendar(),
+        )
+    )
+
+    def as_csv(items: list[dict[str, str]]) -> str:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=FILE_COLUMNS)
+        writer.writeheader()
+        writer.writerows(items)
+        return out.getvalue()
+
+    assert import_dossiers(stream=io.StringIO(as_csv(rows[:200])), filename="a.csv", batch_size=64).all_accepted
+    # Later export: every third dossier loses or changes its resolution, the rest arrive.
+    for index, row in enumerate(rows[:200]):
+        if index % 3 == 0:
+            row["resolved_at"] = row["returned_at"] = row["outcome"] = ""
+        elif index % 3 == 1 and row["resolved_at"]:
+            row["resolved_at"] = row["returned_at"] = "2024-04-02T09:00:00+07:00"
+    assert import_dossiers(stream=io.StringIO(as_csv(rows)), filename="b.csv", batch_size=64).all_accepted
+    months = [(dt.date(2023, m, 1), dt.date(2023, m + 1, 1) - dt.timedelta(days=1)) for m in (10, 11)]
+    months += [(dt.date(2023, 12, 1), dt.date(2023, 12, 31))]
+    months += [(dt.date(2024, m, 1), dt.date(2024, m + 1, 1) - dt.timedelta(days=1)) for m in range(1, 6)]
+    odd = [(dt.date(2024, 2, 3), dt.date(2024, 2, 17)), (dt.date(2023, 12, 25), dt.date(2024, 1, 5))]
+    _assert_counters_match_the_dossiers(months + odd)
