@@ -6,7 +6,7 @@ its top; without HTMX it redirects back to the page with a message.
 """
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,6 +155,32 @@ def _add_evidence(actor: Any, update: TaskUpdate, files: Sequence[Any]) -> None:
         evidence_add(actor=actor, update=update, uploaded_file=uploaded)
 
 
+def _save_update(request: HtmxHttpRequest, form: Any, write: Callable[[dict[str, Any]], TaskUpdate]) -> bool:
+    """Write an update, attach its files and (button ``gui``) send it, all or nothing.
+
+    Domain errors land on the form field they name (a refused file on the file field);
+    a permission error naming no field is a 403. Returns whether it was saved.
+    """
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            update = write(data)
+            _add_evidence(request.user, update, data["evidence_files"])
+            if "gui" in request.POST:
+                updates.task_update_submit(actor=request.user, update=update)
+    except PermissionDeniedError as exc:
+        if error_field(exc, form.fields) is None:
+            deny(exc)
+        form.add_error(error_field(exc, form.fields), exc.message)
+        return False
+    except ApplicationError as exc:
+        form.add_error(error_field(exc, form.fields) or _evidence_field(exc), exc.message)
+        return False
+    return True
+
+
 @login_required
 @require_POST
 def task_update_create(request: HtmxHttpRequest, task_id: int) -> HttpResponse:
@@ -168,35 +194,25 @@ def task_update_create(request: HtmxHttpRequest, task_id: int) -> HttpResponse:
     if not units:
         deny()
     form = TaskUpdateForm(request.POST, request.FILES, units=units)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                update = updates.task_update_create(
-                    actor=request.user,
-                    task=task,
-                    unit=data["unit"],
-                    progress=data["progress"],
-                    reported_status=data["reported_status"],
-                    narrative=data["narrative"],
-                    completed_on=data["completed_on"],
-                )
-                _add_evidence(request.user, update, data["evidence_files"])
-                if "gui" in request.POST:
-                    updates.task_update_submit(actor=request.user, update=update)
-        except PermissionDeniedError as exc:
-            if error_field(exc, form.fields) is None:
-                deny(exc)
-            form.add_error(error_field(exc, form.fields), exc.message)
-        except ApplicationError as exc:
-            form.add_error(error_field(exc, form.fields) or _evidence_field(exc), exc.message)
-        else:
-            sent = "gui" in request.POST
-            notice = _("Đã gửi báo cáo tiến độ để xét duyệt.") if sent else _("Đã lưu nháp báo cáo tiến độ.")
-            if not request.htmx:
-                messages.success(request, notice)
-                return redirect(task_url(task, "bao-cao"))
-            return _work_response(request, task, notice=notice)
+
+    def write(data: dict[str, Any]) -> TaskUpdate:
+        return updates.task_update_create(
+            actor=request.user,
+            task=task,
+            unit=data["unit"],
+            progress=data["progress"],
+            reported_status=data["reported_status"],
+            narrative=data["narrative"],
+            completed_on=data["completed_on"],
+        )
+
+    if _save_update(request, form, write):
+        sent = "gui" in request.POST
+        notice = _("Đã gửi báo cáo tiến độ để xét duyệt.") if sent else _("Đã lưu nháp báo cáo tiến độ.")
+        if not request.htmx:
+            messages.success(request, notice)
+            return redirect(task_url(task, "bao-cao"))
+        return _work_response(request, task, notice=notice)
     if not request.htmx:
         form_messages(request, form)
         return redirect(task_url(task, "bao-cao-moi"))
@@ -288,34 +304,25 @@ def update_edit(request: HtmxHttpRequest, update_id: int) -> HttpResponse:
             return redirect(task_url(task, f"bao-cao-{update.pk}"))
         return _work_response(request, task, edit_form=(update.pk, form))
     form = TaskUpdateEditForm(request.POST, request.FILES, auto_id=f"sua-{update.pk}-%s")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                updates.task_update_edit(
-                    actor=request.user,
-                    update=update,
-                    progress=data["progress"],
-                    reported_status=data["reported_status"],
-                    completed_on=data["completed_on"],
-                    narrative=data["narrative"],
-                )
-                _add_evidence(request.user, update, data["evidence_files"])
-                if "gui" in request.POST:
-                    updates.task_update_submit(actor=request.user, update=update)
-        except PermissionDeniedError as exc:
-            if error_field(exc, form.fields) is None:
-                deny(exc)
-            form.add_error(error_field(exc, form.fields), exc.message)
-        except ApplicationError as exc:
-            form.add_error(error_field(exc, form.fields) or _evidence_field(exc), exc.message)
-        else:
-            sent = "gui" in request.POST
-            notice = _("Đã gửi báo cáo tiến độ để xét duyệt.") if sent else _("Đã lưu báo cáo tiến độ.")
-            if not request.htmx:
-                messages.success(request, notice)
-                return redirect(task_url(task, f"bao-cao-{update.pk}"))
-            return _work_response(request, task, notice=notice)
+
+    def write(data: dict[str, Any]) -> TaskUpdate:
+        updates.task_update_edit(
+            actor=request.user,
+            update=update,
+            progress=data["progress"],
+            reported_status=data["reported_status"],
+            completed_on=data["completed_on"],
+            narrative=data["narrative"],
+        )
+        return update
+
+    if _save_update(request, form, write):
+        sent = "gui" in request.POST
+        notice = _("Đã gửi báo cáo tiến độ để xét duyệt.") if sent else _("Đã lưu báo cáo tiến độ.")
+        if not request.htmx:
+            messages.success(request, notice)
+            return redirect(task_url(task, f"bao-cao-{update.pk}"))
+        return _work_response(request, task, notice=notice)
     if not request.htmx:
         form_messages(request, form)
         return redirect(task_url(task, f"bao-cao-{update.pk}"))
