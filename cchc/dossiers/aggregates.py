@@ -35,8 +35,11 @@ from cchc.dossiers import sla
 from cchc.dossiers.models import Dossier, DossierCount
 
 #: The delta columns, in the order of the lists kept by :class:`CountDeltas`.
-COLUMNS = ("received", "received_online", "resolved_early", "resolved_on_time", "resolved_late", "overdue")
-_RECEIVED, _ONLINE, _EARLY, _ON_TIME, _LATE, _OVERDUE = range(6)
+COLUMNS = (
+    "received", "received_online", "resolved_early", "resolved_on_time", "resolved_late", "overdue",
+    "paid_online", "digitized", "electronic_result", "late_apologized",
+)  # fmt: skip
+_RECEIVED, _ONLINE, _EARLY, _ON_TIME, _LATE, _OVERDUE, _PAID, _DIGITIZED, _E_RESULT, _APOLOGIZED = range(len(COLUMNS))
 _ONE_DAY = dt.timedelta(days=1)
 _GRAIN_DAY: str = DossierCount.Grain.DAY.value
 _GRAIN_MONTH: str = DossierCount.Grain.MONTH.value
@@ -68,7 +71,7 @@ class CountDeltas:
         key = (unit_id, field, level, day)
         row = self.days.get(key)
         if row is None:
-            row = self.days[key] = [0, 0, 0, 0, 0, 0]
+            row = self.days[key] = [0] * len(COLUMNS)
         row[column] += sign
 
     def add(
@@ -81,6 +84,10 @@ class CountDeltas:
         received_at: dt.datetime,
         resolved_at: dt.datetime | None,
         due: dt.date,
+        paid_online: bool = False,
+        digitized: bool = False,
+        electronic_result: bool = False,
+        apologized: bool = False,
         sign: int = 1,
     ) -> None:
         """Count one dossier (``sign=-1``: uncount the version an update replaces)."""
@@ -89,6 +96,10 @@ class CountDeltas:
         bump(unit_id, field, level, received_on, _RECEIVED, sign)
         if channel == sla.Channel.ONLINE:
             bump(unit_id, field, level, received_on, _ONLINE, sign)
+        if paid_online:
+            bump(unit_id, field, level, received_on, _PAID, sign)
+        if digitized:
+            bump(unit_id, field, level, received_on, _DIGITIZED, sign)
         overdue_from = due + _ONE_DAY
         if resolved_at is None:
             bump(unit_id, field, level, overdue_from, _OVERDUE, sign)
@@ -96,6 +107,10 @@ class CountDeltas:
         resolved_on = _local_day(resolved_at)
         column = _EARLY if resolved_on < due else _ON_TIME if resolved_on == due else _LATE
         bump(unit_id, field, level, resolved_on, column, sign)
+        if electronic_result:
+            bump(unit_id, field, level, resolved_on, _E_RESULT, sign)
+        if apologized and column == _LATE:
+            bump(unit_id, field, level, resolved_on, _APOLOGIZED, sign)
         if resolved_on > overdue_from:
             bump(unit_id, field, level, overdue_from, _OVERDUE, sign)
             bump(unit_id, field, level, resolved_on, _OVERDUE, -sign)
@@ -152,20 +167,27 @@ class CountDeltas:
         return written
 
 
-_FACT_FIELDS = ("unit_id", "field", "level", "channel", "received_at", "resolved_at", "due_date")
+_FACT_FIELDS = (
+    "unit_id", "field", "level", "channel", "received_at", "resolved_at", "due_date",
+    "paid_online", "digitized", "electronic_result", "apology_sent_on",
+)  # fmt: skip
 
 
-def _add_rows(deltas: CountDeltas, rows: Iterable[Sequence[object]]) -> int:
+def _add_rows(deltas: CountDeltas, rows: Iterable[Sequence[Any]]) -> int:
     count = 0
-    for unit_id, field, level, channel, received_at, resolved_at, due in rows:
+    for unit_id, field, level, channel, received_at, resolved_at, due, paid, digitized, e_result, apology in rows:
         deltas.add(
-            unit_id=unit_id,  # type: ignore[arg-type]
-            field=field,  # type: ignore[arg-type]
-            level=level,  # type: ignore[arg-type]
-            channel=channel,  # type: ignore[arg-type]
-            received_at=received_at,  # type: ignore[arg-type]
-            resolved_at=resolved_at,  # type: ignore[arg-type]
-            due=due,  # type: ignore[arg-type]
+            unit_id=unit_id,
+            field=field,
+            level=level,
+            channel=channel,
+            received_at=received_at,
+            resolved_at=resolved_at,
+            due=due,
+            paid_online=paid,
+            digitized=digitized,
+            electronic_result=e_result,
+            apologized=apology is not None,
         )
         count += 1
     return count
@@ -184,7 +206,7 @@ def dossier_aggregates_recompute(*, chunk_size: int = 20_000, dossier_model: Any
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(DossierCount._meta.db_table)}")  # noqa: S608
         deltas = CountDeltas()
         rows = dossier_model.objects.order_by().values_list(*_FACT_FIELDS).iterator(chunk_size=chunk_size)
-        batch: list[Sequence[object]] = []
+        batch: list[Sequence[Any]] = []
         for row in rows:
             batch.append(row)
             if len(batch) >= chunk_size:

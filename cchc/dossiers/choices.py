@@ -29,6 +29,8 @@ class EventKind(models.TextChoices):
     RECEIVED = "received", _("Tiếp nhận")
     RESOLVED = "resolved", _("Giải quyết xong")
     RETURNED = "returned", _("Trả kết quả")
+    SUPPLEMENT_REQUESTED = "supplement", _("Yêu cầu bổ sung hồ sơ")
+    APOLOGY = "apology", _("Gửi văn bản xin lỗi, hẹn lại")
     CORRECTED = "corrected", _("Cập nhật từ hệ thống một cửa")
 
 

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from cchc.audit.services import audit_record, diff, snapshot
 from cchc.core.calendar import work_calendar
 from cchc.core.errors import ApplicationError
-from cchc.core.workdays import WorkCalendar
+from cchc.core.workdays import VN_TZ, WorkCalendar
 from cchc.dossiers import sla
 from cchc.dossiers.aggregates import CountDeltas
 from cchc.dossiers.choices import EventKind
@@ -43,6 +43,7 @@ from cchc.dossiers.io import (
     record_from_json,
 )
 from cchc.dossiers.models import Dossier, DossierEvent, DossierImport
+from cchc.dossiers.regimes import sla_regimes
 from cchc.organizations.io import SourceRef
 from cchc.organizations.models import OrgUnit
 from cchc.procedures.models import Procedure
@@ -61,11 +62,15 @@ _RUN_COUNTERS = ("batches", "created", "updated", "unchanged", "rejected")
 _COUNTED = {
     "unit_id": "unit_id", "field": "field", "level": "level", "channel": "channel",
     "received_at": "received_at", "resolved_at": "resolved_at", "due_date": "due",
+    "paid_online": "paid_online", "digitized": "digitized", "electronic_result": "electronic_result",
+    "apology_sent_on": "apologized",
 }  # fmt: skip
 
 
 def _counted_facts(source: Any) -> dict[str, Any]:
-    return {arg: getattr(source, name) for name, arg in _COUNTED.items()}
+    facts = {arg: getattr(source, name) for name, arg in _COUNTED.items()}
+    facts["apologized"] = facts["apologized"] is not None
+    return facts
 
 
 @dataclass
@@ -168,6 +173,7 @@ class _NewRowWriter:
         dossiers = []
         events: list[tuple[Any, ...]] = []
         received, resolved, returned = EventKind.RECEIVED.value, EventKind.RESOLVED.value, EventKind.RETURNED.value
+        supplement, apology = EventKind.SUPPLEMENT_REQUESTED.value, EventKind.APOLOGY.value
         for values in rows:
             row = list(read(values))
             if self.sqlite:
@@ -185,6 +191,11 @@ class _NewRowWriter:
                 events.append((code, moment(values.resolved_at), resolved, values.outcome))
             if values.returned_at is not None:
                 events.append((code, moment(values.returned_at), returned, ""))
+            if values.supplement_requested_at is not None:
+                events.append((code, moment(values.supplement_requested_at), supplement, ""))
+            if values.apology_sent_on is not None:
+                sent = dt.datetime.combine(values.apology_sent_on, dt.time(12), tzinfo=VN_TZ)
+                events.append((code, moment(sent), apology, str(values.apology_new_due_date)))
         with connection.cursor() as cursor:
             cursor.executemany(self.insert, dossiers)
             cursor.executemany(self.insert_event, events)
@@ -393,7 +404,7 @@ def _import_batches(
     summary.run_id = run.pk
     batch = _Batch()
     writer = _NewRowWriter()
-    clock = sla.ClockMemo(calendar)
+    clock = sla.ClockMemo(calendar, regimes=sla_regimes())
 
     def flush() -> None:
         if batch.size:

@@ -33,6 +33,7 @@ REQUIRED_COLUMNS = ("code", "procedure_code", "unit_code", "channel", "received_
 OPTIONAL_COLUMNS = (
     "resolved_at", "returned_at", "outcome", "paused_working_days",
     "apology_new_due_date", "paid_online", "digitized", "due_date",
+    "handling_unit_codes", "supplement_requested_at", "apology_sent_on", "electronic_result",
 )  # fmt: skip
 COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
 
@@ -51,10 +52,17 @@ VIETNAMESE_LABELS: dict[str, tuple[str, ...]] = {
     "paid_online": ("thanh toán trực tuyến",),
     "digitized": ("số hóa", "đã số hóa"),
     "due_date": ("hạn giải quyết", "ngày hẹn trả"),
+    "handling_unit_codes": ("mã đơn vị xử lý", "đơn vị phối hợp", "mã đơn vị phối hợp"),
+    "supplement_requested_at": ("thời điểm yêu cầu bổ sung", "ngày yêu cầu bổ sung"),
+    "apology_sent_on": ("ngày gửi văn bản xin lỗi", "ngày xin lỗi"),
+    "electronic_result": ("kết quả điện tử", "trả kết quả điện tử"),
 }
 MAX_CODE_LENGTH = 64
 #: A pause longer than ten years of working days is a data error, not a dossier.
 MAX_PAUSED_DAYS = 2_500
+#: Room for the "|"-joined handling unit codes (``Dossier.handling_unit_codes``).
+MAX_HANDLING_CODES_LENGTH = 255
+_CODE_SEPARATORS = re.compile(r"[|;,\s]+")
 
 _TRUE = frozenset({"1", "true", "yes", "y", "x", "co", "dung"})
 _FALSE = frozenset({"", "0", "false", "no", "n", "khong", "sai"})
@@ -369,6 +377,10 @@ class DossierValues:
     apology_new_due_date: dt.date | None
     paid_online: bool
     digitized: bool
+    electronic_result: bool
+    supplement_requested_at: dt.datetime | None
+    apology_sent_on: dt.date | None
+    handling_unit_codes: str
     field: str
     level: str
 
@@ -437,6 +449,26 @@ def _day(values: Mapping[str, str], key: str) -> dt.date | None:
     return day
 
 
+def _handling_units(text: str, units: Mapping[str, int]) -> str:
+    """The handling unit codes of a cell (separated by ``|``, ``;``, ``,`` or spaces), checked and ``|``-joined."""
+    if not text:
+        return ""
+    codes = list(dict.fromkeys(code for code in _CODE_SEPARATORS.split(text) if code))
+    unknown = [code for code in codes if code not in units]
+    if unknown:
+        raise _InvalidValueError(
+            "handling_unit_codes", _("không có đơn vị mã %(codes)s") % {"codes": ", ".join(f"'{c}'" for c in unknown)}
+        )
+    joined = "|".join(codes)
+    if len(joined) > MAX_HANDLING_CODES_LENGTH:
+        raise _InvalidValueError(
+            "handling_unit_codes",
+            _("danh sách đơn vị xử lý dài %(n)d ký tự, tối đa %(max)d")
+            % {"n": len(joined), "max": MAX_HANDLING_CODES_LENGTH},
+        )
+    return joined
+
+
 def _values(
     values: Mapping[str, str],
     procedures: Mapping[str, ProcedureInfo],
@@ -484,15 +516,27 @@ def _values(
     paused = int(paused_text)
     source_due = _day(values, "due_date")
     try:
-        if clock is None:
-            start = sla.start_day(received_at, calendar)
-            due = sla.due_date(received_at, procedure.time_limit_days, calendar, paused)
-        else:
-            start, due = clock.clock(received_at, procedure.time_limit_days, paused)
+        start, due = (clock or sla.ClockMemo(calendar)).clock(received_at, procedure.time_limit_days, paused, channel)
     except (CalendarRangeError, LookupError) as exc:
         raise _InvalidValueError(
             "received_at", _("không tính được hạn giải quyết: %(reason)s") % {"reason": exc}
         ) from exc
+    supplement_at = _moment(values, "supplement_requested_at")
+    if supplement_at is not None and resolved_at is not None and supplement_at > resolved_at:
+        raise _InvalidValueError("supplement_requested_at", _("thời điểm yêu cầu bổ sung sau thời điểm giải quyết"))
+    apology_due = _day(values, "apology_new_due_date")
+    apology_sent = _day(values, "apology_sent_on")
+    if apology_sent is not None and apology_due is None:
+        raise _InvalidValueError("apology_new_due_date", _("có ngày gửi văn bản xin lỗi nhưng thiếu ngày hẹn lại"))
+    if apology_due is not None and apology_due <= due:
+        raise _InvalidValueError(
+            "apology_new_due_date",
+            _("ngày hẹn lại %(new)s phải sau hạn giải quyết %(due)s")
+            % {"new": f"{apology_due:%d/%m/%Y}", "due": f"{due:%d/%m/%Y}"},
+        )
+    if apology_sent is not None and apology_sent < sla.local_date(received_at):
+        raise _InvalidValueError("apology_sent_on", _("ngày gửi văn bản xin lỗi trước ngày tiếp nhận"))
+    handlers = _handling_units(values.get("handling_unit_codes", ""), units)
     return DossierValues(
         code=code,
         procedure_id=procedure.id,
@@ -507,9 +551,13 @@ def _values(
         returned_at=returned_at,
         outcome=outcome,
         paused_working_days=paused,
-        apology_new_due_date=_day(values, "apology_new_due_date"),
+        apology_new_due_date=apology_due,
         paid_online=_flag(values.get("paid_online", ""), "paid_online"),
         digitized=_flag(values.get("digitized", ""), "digitized"),
+        electronic_result=_flag(values.get("electronic_result", ""), "electronic_result"),
+        supplement_requested_at=supplement_at,
+        apology_sent_on=apology_sent,
+        handling_unit_codes=handlers,
         field=procedure.field,
         level=procedure.level,
     )

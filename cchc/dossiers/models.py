@@ -45,6 +45,12 @@ class Dossier(TimeStampedModel):
     apology_new_due_date = models.DateField(_("hẹn lại (văn bản xin lỗi)"), null=True, blank=True)
     paid_online = models.BooleanField(_("thanh toán trực tuyến"), default=False)
     digitized = models.BooleanField(_("đã số hóa"), default=False)
+    electronic_result = models.BooleanField(_("có kết quả điện tử"), default=False)
+    # One field, so "the supplement is requested once" holds by construction (Nghị định 61/2018 Điều 15).
+    supplement_requested_at = models.DateTimeField(_("thời điểm yêu cầu bổ sung"), null=True, blank=True)
+    apology_sent_on = models.DateField(_("ngày gửi văn bản xin lỗi"), null=True, blank=True)
+    # Several units may handle one dossier (một cửa liên thông), in the order given: "|"-separated codes.
+    handling_unit_codes = models.CharField(_("đơn vị phối hợp giải quyết"), max_length=255, blank=True)
     field = models.CharField(_("lĩnh vực"), max_length=255)
     level = models.CharField(_("cấp thực hiện"), max_length=16)
 
@@ -62,10 +68,61 @@ class Dossier(TimeStampedModel):
                 name="dossier_resolved_after_received",
             ),
             models.CheckConstraint(condition=Q(due_date__gte=F("start_day")), name="dossier_due_after_start"),
+            models.CheckConstraint(
+                condition=Q(apology_sent_on__isnull=True) | Q(apology_new_due_date__isnull=False),
+                name="dossier_apology_has_new_date",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def handling_units(self) -> list[str]:
+        """The codes of the units that handle the dossier besides the receiving one, in order."""
+        return [code for code in self.handling_unit_codes.split("|") if code]
+
+
+class SlaRegime(TimeStampedModel):
+    """One legal regime of the one-stop rules, with its effective dates: the data ``dossiers.sla.Regime`` is built from.
+
+    Two rows ship (migration ``0004``): Nghị định 61/2018 + 107/2021 until 30/6/2025 and
+    Nghị định 118/2025 from 1/7/2025. A province changes a parameter here (through
+    ``sla_regime_update``), not in code; dossiers already imported keep the dates they
+    were given (``recompute`` is explicit, docs/dossiers.md).
+    """
+
+    code = models.SlugField(_("mã"), max_length=32, unique=True)
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255)
+    effective_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    effective_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    receipt_cutoff = models.TimeField(
+        _("giờ chốt tiếp nhận"),
+        null=True,
+        blank=True,
+        help_text=_("Hồ sơ tiếp nhận từ giờ này trở đi được tính từ ngày làm việc tiếp theo."),
+    )
+    cutoff_online_only = models.BooleanField(_("giờ chốt chỉ áp dụng cho hồ sơ trực tuyến"), default=False)
+    start_day_counted = models.BooleanField(_("ngày bắt đầu được tính là ngày thứ nhất"), default=False)
+    apology_days_before = models.PositiveSmallIntegerField(
+        _("số ngày làm việc tối thiểu gửi xin lỗi trước hạn"), default=1
+    )
+
+    class Meta:
+        ordering = ["effective_from"]
+        verbose_name = _("chế độ pháp lý một cửa")
+        verbose_name_plural = _("chế độ pháp lý một cửa")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_from__isnull=True)
+                | Q(effective_to__isnull=True)
+                | Q(effective_to__gte=F("effective_from")),
+                name="sla_regime_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.legal_basis
 
 
 class DossierEvent(models.Model):
@@ -202,6 +259,11 @@ class DossierCount(models.Model):
     resolved_on_time = models.IntegerField(_("giải quyết đúng hạn"), default=0)
     resolved_late = models.IntegerField(_("giải quyết quá hạn"), default=0)
     overdue = models.IntegerField(_("thay đổi số quá hạn"), default=0)
+    # Decision 766 inputs: on the day of receipt (payment, digitisation) or of resolution (electronic result).
+    paid_online = models.IntegerField(_("thanh toán trực tuyến"), default=0)
+    digitized = models.IntegerField(_("số hóa"), default=0)
+    electronic_result = models.IntegerField(_("kết quả điện tử"), default=0)
+    late_apologized = models.IntegerField(_("quá hạn có văn bản xin lỗi"), default=0)
 
     class Meta:
         verbose_name = _("số liệu hồ sơ tổng hợp")

@@ -40,9 +40,14 @@ class Regime:
 
     * ``receipt_cutoff``: a dossier received at or after this local time on a working
       day starts on the next working day (``None``: no cut-off, only days off move it).
+    * ``cutoff_online_only``: ``True`` when the cut-off applies only to dossiers received
+      online (the reading of ``domain.md`` §5); ``False`` (the default, as issue #5
+      states it) applies it to every channel.
     * ``start_day_counted``: ``False`` when the start day is day 0 (the time limit is
       counted from the next working day, Bộ luật Dân sự Điều 147); ``True`` when the
       start day is itself day 1 of the time limit.
+    * ``apology_days_before``: an apology with a new date must be sent at least this many
+      working days before the due date to be timely.
     """
 
     code: str
@@ -51,6 +56,14 @@ class Regime:
     effective_to: dt.date | None
     receipt_cutoff: dt.time | None = ELECTRONIC_CUTOFF
     start_day_counted: bool = False
+    cutoff_online_only: bool = False
+    apology_days_before: int = 1
+
+    def cutoff_for(self, channel: str | None) -> dt.time | None:
+        """The receipt cut-off that applies to a dossier of ``channel`` (``None``: unknown, the general rule)."""
+        if self.cutoff_online_only and channel is not None and channel != Channel.ONLINE:
+            return None
+        return self.receipt_cutoff
 
     def __post_init__(self) -> None:
         if (
@@ -111,7 +124,11 @@ def local_date(moment: dt.datetime) -> dt.date:
 
 
 def start_day(
-    received_at: dt.datetime, calendar: WorkCalendar, *, regimes: tuple[Regime, ...] = DEFAULT_REGIMES
+    received_at: dt.datetime,
+    calendar: WorkCalendar,
+    *,
+    regimes: tuple[Regime, ...] = DEFAULT_REGIMES,
+    channel: str | None = None,
 ) -> dt.date:
     """The day a dossier's clock starts on (day 0 of its time limit).
 
@@ -119,13 +136,15 @@ def start_day(
     received on a working day strictly before the cut-off (14:59:59 and earlier) →
     that day; at or after the cut-off (15:00:00 already counts as "after 15:00", as in
     :meth:`WorkCalendar.receipt_day`, which this delegates to) or on any day off → the
-    next working day. The cut-off applies to every channel, as issue #5 states it.
+    next working day. The cut-off applies to every channel, as issue #5 states it,
+    unless the regime limits it to online dossiers (``Regime.cutoff_online_only``, then
+    ``channel`` decides).
 
     Raises ``ValueError`` for a naive datetime, ``LookupError`` when no regime covers
     the date, :class:`~cchc.core.workdays.CalendarRangeError` outside the calendar.
     """
     regime = regime_for(local_date(received_at), regimes)
-    return calendar.receipt_day(received_at, cutoff=regime.receipt_cutoff)
+    return calendar.receipt_day(received_at, cutoff=regime.cutoff_for(channel))
 
 
 def due_date(
@@ -135,6 +154,7 @@ def due_date(
     paused_working_days: int = 0,
     *,
     regimes: tuple[Regime, ...] = DEFAULT_REGIMES,
+    channel: str | None = None,
 ) -> dt.date:
     """The date by which the dossier must be resolved to be on time (the judged due date).
 
@@ -153,11 +173,31 @@ def due_date(
             f"Thời hạn và số ngày tạm dừng phải không âm (nhận {time_limit_days} và {paused_working_days})."
         )
     regime = regime_for(local_date(received_at), regimes)
-    start = calendar.receipt_day(received_at, cutoff=regime.receipt_cutoff)
+    start = calendar.receipt_day(received_at, cutoff=regime.cutoff_for(channel))
     days = time_limit_days + paused_working_days
     if regime.start_day_counted and days > 0:
         days -= 1
     return calendar.add_working_days(start, days)
+
+
+def apology_timely(
+    sent_on: dt.date,
+    due: dt.date,
+    calendar: WorkCalendar,
+    *,
+    received_at: dt.datetime,
+    regimes: tuple[Regime, ...] = DEFAULT_REGIMES,
+) -> bool:
+    """Whether an apology sent on ``sent_on`` came early enough before the due date ``due``.
+
+    The rule (``domain.md`` §5): the apology with its new date is sent at least
+    ``Regime.apology_days_before`` working days (one, under both regimes) before the
+    due date, i.e. at least that many working days lie in ``(sent_on, due]``. The
+    regime is the one of the dossier's receipt. A timely apology does not make the
+    dossier on time: it is still judged against ``due`` (issue #5).
+    """
+    regime = regime_for(local_date(received_at), regimes)
+    return calendar.working_days_between(sent_on, due) >= regime.apology_days_before
 
 
 class ClockMemo:
@@ -170,7 +210,7 @@ class ClockMemo:
     clocks are kept; the memo starts over when full, so memory stays bounded.
     """
 
-    __slots__ = ("_clocks", "_cutoffs", "calendar", "max_entries", "regimes")
+    __slots__ = ("_clocks", "_regimes", "calendar", "max_entries", "regimes")
 
     def __init__(
         self, calendar: WorkCalendar, *, regimes: tuple[Regime, ...] = DEFAULT_REGIMES, max_entries: int = 200_000
@@ -178,11 +218,11 @@ class ClockMemo:
         self.calendar = calendar
         self.regimes = regimes
         self.max_entries = max_entries
-        self._cutoffs: dict[dt.date, dt.time | None] = {}
+        self._regimes: dict[dt.date, Regime] = {}
         self._clocks: dict[tuple[dt.date, bool, int, int], tuple[dt.date, dt.date]] = {}
 
     def clock(
-        self, received_at: dt.datetime, time_limit_days: int, paused_working_days: int = 0
+        self, received_at: dt.datetime, time_limit_days: int, paused_working_days: int = 0, channel: str | None = None
     ) -> tuple[dt.date, dt.date]:
         """``(start_day, due_date)``, exactly as the two functions give them (and raising like them)."""
         if received_at.tzinfo is None or received_at.utcoffset() is None:
@@ -190,15 +230,23 @@ class ClockMemo:
         local = received_at.astimezone(VN_TZ)
         day = local.date()
         try:
-            cutoff = self._cutoffs[day]
+            regime = self._regimes[day]
         except KeyError:
-            cutoff = self._cutoffs[day] = regime_for(day, self.regimes).receipt_cutoff
+            regime = self._regimes[day] = regime_for(day, self.regimes)
+        cutoff = regime.cutoff_for(channel)
         key = (day, cutoff is not None and local.time() >= cutoff, time_limit_days, paused_working_days)
         found = self._clocks.get(key)
         if found is None:
             found = (
-                start_day(received_at, self.calendar, regimes=self.regimes),
-                due_date(received_at, time_limit_days, self.calendar, paused_working_days, regimes=self.regimes),
+                start_day(received_at, self.calendar, regimes=self.regimes, channel=channel),
+                due_date(
+                    received_at,
+                    time_limit_days,
+                    self.calendar,
+                    paused_working_days,
+                    regimes=self.regimes,
+                    channel=channel,
+                ),
             )
             if len(self._clocks) >= self.max_entries:
                 self._clocks.clear()

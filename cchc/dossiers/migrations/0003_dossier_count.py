@@ -5,10 +5,7 @@ from django.db import migrations, models
 
 
 def _count_existing_dossiers(apps, schema_editor):
-    """Counters for the dossiers imported before they existed (none on a new database)."""
-    from cchc.dossiers.aggregates import dossier_aggregates_recompute
-
-    dossier_aggregates_recompute(dossier_model=apps.get_model("dossiers", "Dossier"))
+    """Nothing now: migration 0004 counts the existing dossiers once the counters have all their columns."""
 
 
 class Migration(migrations.Migration):
