@@ -23,6 +23,7 @@ setup: $(STAMP)
 migrate: setup
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 
 demo: migrate
 	$(PY) manage.py load_demo

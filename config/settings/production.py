@@ -26,3 +26,16 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# One cache shared by every worker process: the public forms' rate limits
+# (cchc.dossiers.throttle) count per client across workers, which a per-process
+# memory cache would not. The database is already shared, so it needs no other service;
+# `manage.py createcachetable` (run by `make migrate`) creates the table.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": env_str("DJANGO_CACHE_TABLE", "cchc_cache"),
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
