@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "cchc.tasks",
     "cchc.procedures",
     "cchc.dossiers",
+    "cchc.scoring",
     "cchc.api",
     "cchc.web",
 ]
