@@ -16,5 +16,6 @@ urlpatterns = [
     path("thu-tuc/", include("cchc.procedures.urls")),
     path("cong-khai/", include((public_urlpatterns, "public"))),
     path("mot-cua/", include("cchc.dossiers.urls")),
+    path("chi-so-cchc/", include("cchc.scoring.urls")),
     path("", include("cchc.web.urls")),
 ]

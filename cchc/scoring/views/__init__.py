@@ -1,0 +1,1 @@
+"""Pages of the PAR index: the workflow (rounds, self-assessment, appraisal) and the results."""
