@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "cchc.procedures",
     "cchc.dossiers",
     "cchc.scoring",
+    "cchc.reports",
     "cchc.api",
     "cchc.web",
 ]
