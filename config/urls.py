@@ -17,5 +17,6 @@ urlpatterns = [
     path("cong-khai/", include((public_urlpatterns, "public"))),
     path("mot-cua/", include("cchc.dossiers.urls")),
     path("chi-so-cchc/", include("cchc.scoring.urls")),
+    path("bao-cao/", include("cchc.reports.urls")),
     path("", include("cchc.web.urls")),
 ]

@@ -13,6 +13,7 @@ from cchc.dossiers.api import router as dossiers_router
 from cchc.dossiers.api_upsert import router as dossiers_upsert_router
 from cchc.organizations.api import router as units_router
 from cchc.procedures.api import router as procedures_router
+from cchc.reports.api import router as reports_router
 from cchc.scoring.api import router as scoring_router
 from cchc.tasks.api import router as plans_router
 
@@ -106,3 +107,4 @@ api.add_router("/", procedures_router)
 api.add_router("/", dossiers_router)
 api.add_router("/", dossiers_upsert_router)
 api.add_router("/", scoring_router)
+api.add_router("/", reports_router)

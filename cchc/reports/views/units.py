@@ -1,0 +1,5 @@
+"""Periodic report pages: units (being built)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
