@@ -16,6 +16,7 @@ urlpatterns = [
     path("thu-tuc/", include("cchc.procedures.urls")),
     path("cong-khai/", include((public_urlpatterns, "public"))),
     path("mot-cua/", include("cchc.dossiers.urls")),
+    path("chi-so-766/", include("cchc.indicators.urls")),
     path("chi-so-cchc/", include("cchc.scoring.urls")),
     path("bao-cao/", include("cchc.reports.urls")),
     path("", include("cchc.web.urls")),

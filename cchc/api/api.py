@@ -11,6 +11,7 @@ from cchc.accounts.auth import session_auth, token_auth
 from cchc.api import errors
 from cchc.dossiers.api import router as dossiers_router
 from cchc.dossiers.api_upsert import router as dossiers_upsert_router
+from cchc.indicators.api import router as indicators_router
 from cchc.organizations.api import router as units_router
 from cchc.procedures.api import router as procedures_router
 from cchc.reports.api import router as reports_router
@@ -106,5 +107,6 @@ api.add_router("/", plans_router)
 api.add_router("/", procedures_router)
 api.add_router("/", dossiers_router)
 api.add_router("/", dossiers_upsert_router)
+api.add_router("/", indicators_router)
 api.add_router("/", scoring_router)
 api.add_router("/", reports_router)

@@ -27,6 +27,7 @@ from cchc.accounts.services import membership_grant, user_upsert
 from cchc.core.errors import ApplicationError
 from cchc.core.services import calendar_overrides_load_default
 from cchc.dossiers.demo import dossiers_load_demo
+from cchc.indicators.demo import indicators_load_demo
 from cchc.organizations.importing import cohorts_load_default, units_load_default
 from cchc.organizations.models import OrgUnit
 from cchc.plans.choices import PlanStatus
@@ -107,6 +108,7 @@ def demo_load(*, actor: Any = None) -> dict[str, Any]:
     summary["unit_plans"] = _unit_plans(actor, plan)
     summary["targets"] = _targets(actor, plan)
     summary["dossiers"] = dossiers_load_demo(actor=actor)
+    summary["indicators"] = indicators_load_demo(actor=actor)
     return summary
 
 

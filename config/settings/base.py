@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "cchc.tasks",
     "cchc.procedures",
     "cchc.dossiers",
+    "cchc.indicators",
     "cchc.scoring",
     "cchc.reports",
     "cchc.api",

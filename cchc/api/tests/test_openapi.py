@@ -53,6 +53,8 @@ def test_the_api_has_the_unit_plan_and_procedure_endpoints() -> None:
         ("/api/v1/dossier-stats/monthly", "get", "dossier_stats_monthly"),
         ("/api/v1/dossiers/batch", "post", "dossiers_batch_upsert"),
         ("/api/v1/dossiers/lookup/{code}", "get", "dossiers_lookup"),
+        ("/api/v1/indicators/766", "get", "indicators_766_table"),
+        ("/api/v1/indicators/766/sets", "get", "indicators_766_sets"),
         ("/api/v1/plans", "get", "plans_list"),
         ("/api/v1/plans/{plan_id}", "get", "plans_detail"),
         ("/api/v1/plans/{plan_id}/targets", "get", "plans_targets"),
