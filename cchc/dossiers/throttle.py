@@ -24,6 +24,11 @@ class RateLimitedError(ApplicationError):
     status = 429
 
 
+def _now() -> float:
+    """The current time (seconds); a seam so tests can pin a window."""
+    return time.time()
+
+
 def client_ip(request: HttpRequest) -> str:
     """The client address as the server saw it (a proxy in front must set REMOTE_ADDR right)."""
     return str(request.META.get("REMOTE_ADDR") or "unknown")
@@ -35,7 +40,7 @@ def rate_limit_hit(*, bucket: str, ip: str, limit: int, window: int = WINDOW_SEC
     The key holds a hash of the IP, not the IP itself. A cache that loses the counter
     (restart, eviction) only lets a few more requests through.
     """
-    window_no = int(time.time()) // window
+    window_no = int(_now()) // window
     digest = hashlib.sha256(ip.encode()).hexdigest()[:16]
     key = f"dossiers:rl:{bucket}:{digest}:{window_no}"
     cache.add(key, 0, timeout=window + 1)

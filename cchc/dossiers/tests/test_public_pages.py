@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from cchc.dossiers import sla
+from cchc.dossiers import sla, throttle
 from cchc.dossiers.models import Rating
 from cchc.dossiers.selectors import dossier_stats
 from cchc.dossiers.tests.builders import at, build, facts, june_2024, save_all
@@ -25,8 +25,10 @@ FULL_SCORES = {
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
+def _fresh_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty cache and one pinned rate-limit window: a test never straddles a minute boundary."""
     cache.clear()
+    monkeypatch.setattr(throttle, "_now", lambda: 1_700_000_010.0)
 
 
 @pytest.fixture
