@@ -139,7 +139,7 @@ def criteria_errors(specs: Sequence[CriterionSpec], *, units: Mapping[str, OrgUn
             if total != spec.max_points:
                 errors.append(
                     _("%(where)s: điểm tối đa %(max)s khác tổng điểm các tiêu chí con %(total)s")
-                    % {"where": where, "max": spec.max_points, "total": total}
+                    % {"where": where, "max": calculations.fmt(spec.max_points), "total": calculations.fmt(total)}
                 )
             continue
         if spec.rule_kind in RuleKind.values and spec.max_points > 0:
@@ -172,10 +172,12 @@ def criteria_set_create(
 ) -> CriteriaSet:
     """Create a criteria set with its whole tree in one transaction, or nothing (``ApplicationError``).
 
-    ``extra["errors"]`` of the error lists every problem found, each located.
+    ``extra["errors"]`` of the error lists every problem found, each located. ``actor``
+    ``None`` is the system (commands, demo): no policy check, audited as such.
     """
-    probe = CriteriaSet(unit=unit)
-    _require(criteria_set_policy.user_can(actor, "change", probe), _("Bạn không có quyền ban hành bộ tiêu chí."))
+    if actor is not None:  # None: the system (a management command or the demo), as the other imports allow
+        probe = CriteriaSet(unit=unit)
+        _require(criteria_set_policy.user_can(actor, "change", probe), _("Bạn không có quyền ban hành bộ tiêu chí."))
     units = {u.code: u for u in OrgUnit.objects.filter(code__in={s.appraising_unit_code for s in criteria} - {""})}
     errors = criteria_errors(criteria, units=units)
     errors.extend(f"{_('Xếp loại')}: {message}" for message in calculations.band_errors(bands))
@@ -424,7 +426,12 @@ def _check_points(points: Decimal, criterion: Criterion, label: str) -> None:
     if points < 0 or points > criterion.max_points:
         raise ApplicationError(
             _("%(label)s của tiêu chí %(code)s phải từ 0 đến %(max)s (nhận %(value)s).")
-            % {"label": label, "code": criterion.code, "max": criterion.max_points, "value": points},
+            % {
+                "label": label,
+                "code": criterion.code,
+                "max": calculations.fmt(criterion.max_points),
+                "value": calculations.fmt(points),
+            },
             code="scoring.points_range",
         )
     if points != points.quantize(Decimal("0.01")):
@@ -613,7 +620,7 @@ def survey_points_set(*, actor: Any, assessment: Assessment, points: Decimal | N
         if points is not None and not (0 <= points <= maximum):
             raise ApplicationError(
                 _("Điểm điều tra của %(unit)s phải từ 0 đến %(max)s (nhận %(value)s).")
-                % {"unit": assessment.unit.code, "max": maximum, "value": points},
+                % {"unit": assessment.unit.code, "max": calculations.fmt(maximum), "value": calculations.fmt(points)},
                 code="scoring.survey_range",
             )
         before = snapshot(assessment, ["survey_points"])
@@ -673,7 +680,8 @@ def survey_points_import(
             continue
         if points is None or not (0 <= points <= maximum):
             result.errors.append(
-                _("%(where)s, cột points: điểm phải từ 0 đến %(max)s") % {"where": where, "max": maximum}
+                _("%(where)s, cột points: điểm phải từ 0 đến %(max)s")
+                % {"where": where, "max": calculations.fmt(maximum)}
             )
             continue
         parsed.append((assessment, points))

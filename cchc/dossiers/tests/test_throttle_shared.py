@@ -13,9 +13,7 @@ from django.test import override_settings
 
 from cchc.dossiers.throttle import RateLimitedError, rate_limit_hit
 
-DATABASE_CACHE = {
-    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cchc_cache_test"}
-}
+DATABASE_CACHE = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cchc_cache_test"}}
 
 
 def test_production_settings_share_one_database_cache():
