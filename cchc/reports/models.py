@@ -185,3 +185,38 @@ class ProvinceReport(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.template.name} {self.period_index}/{self.year}"
+
+
+class ReportReminderLog(models.Model):
+    """One report reminder sent: the unique key makes ``send_report_reminders`` idempotent.
+
+    ``tasks.ReminderLog`` keys a reminder by task; a report reminder is about a unit's
+    period of a template, which that table cannot name, hence this one.
+    """
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("Sắp đến hạn nộp")
+        DUE = "due", _("Đến hạn nộp hôm nay")
+        OVERDUE = "overdue", _("Quá hạn nộp")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    template = models.ForeignKey(ReportTemplate, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    period_index = models.PositiveSmallIntegerField()
+    recipient = models.EmailField()
+    period_key = models.CharField(max_length=32, help_text=_("Ngày hoặc tuần ISO của lần nhắc."))
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lần nhắc nộp báo cáo")
+        verbose_name_plural = _("lần nhắc nộp báo cáo")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "template", "unit", "year", "period_index", "recipient", "period_key"],
+                name="report_reminder_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.recipient} {self.period_index}/{self.year} {self.period_key}"
