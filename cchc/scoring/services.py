@@ -1,9 +1,11 @@
 """Every write of the PAR index: criteria sets, rounds, self-scoring, appraisal, survey points.
 
 Each service runs in one transaction, re-checks the policy (``PermissionDeniedError``
-otherwise), validates with Vietnamese messages (``ApplicationError``), writes the audit
-row and, for scores, a :class:`~cchc.scoring.models.ScoreChange` history row. The
-round's state machine is ``choices.ROUND_TRANSITIONS``.
+otherwise; ``actor=None`` is the system — a management command or the demo loader —
+and passes, as in the other apps' imports), validates with Vietnamese messages
+(``ApplicationError``), writes the audit row and, for scores, a
+:class:`~cchc.scoring.models.ScoreChange` history row. The round's state machine is
+``choices.ROUND_TRANSITIONS``.
 """
 
 import datetime as dt
@@ -177,7 +179,10 @@ def criteria_set_create(
     """
     if actor is not None:  # None: the system (a management command or the demo), as the other imports allow
         probe = CriteriaSet(unit=unit)
-        _require(criteria_set_policy.user_can(actor, "change", probe), _("Bạn không có quyền ban hành bộ tiêu chí."))
+        _require(
+            actor is None or criteria_set_policy.user_can(actor, "change", probe),
+            _("Bạn không có quyền ban hành bộ tiêu chí."),
+        )
     units = {u.code: u for u in OrgUnit.objects.filter(code__in={s.appraising_unit_code for s in criteria} - {""})}
     errors = criteria_errors(criteria, units=units)
     errors.extend(f"{_('Xếp loại')}: {message}" for message in calculations.band_errors(bands))
@@ -260,7 +265,7 @@ def round_create(
 ) -> AssessmentRound:
     """A draft round of ``year`` with ``criteria_set`` (which must cover the year)."""
     probe = AssessmentRound(criteria_set=criteria_set)
-    _require(round_policy.user_can(actor, "manage", probe), _("Bạn không có quyền tạo đợt đánh giá."))
+    _require(actor is None or round_policy.user_can(actor, "manage", probe), _("Bạn không có quyền tạo đợt đánh giá."))
     if not criteria_set.covers(year):
         raise ApplicationError(
             _("Bộ tiêu chí %(set)s không áp dụng cho năm %(year)d.") % {"set": criteria_set.code, "year": year},
@@ -313,7 +318,10 @@ def round_open(*, actor: Any, assessment_round: AssessmentRound) -> AssessmentRo
     Re-opening a locked round only changes its status (assessments stay). Each score is
     routed to its criterion's appraising unit (or the nearest ancestor's).
     """
-    _require(round_policy.user_can(actor, "manage", assessment_round), _("Bạn không có quyền mở đợt đánh giá này."))
+    _require(
+        actor is None or round_policy.user_can(actor, "manage", assessment_round),
+        _("Bạn không có quyền mở đợt đánh giá này."),
+    )
     with transaction.atomic():
         assessment_round = AssessmentRound.objects.select_for_update().get(pk=assessment_round.pk)
         _transition(assessment_round, RoundStatus.OPEN)
@@ -360,7 +368,8 @@ def _round_move(
     *, actor: Any, assessment_round: AssessmentRound, target: str, stamp: str, action: str
 ) -> AssessmentRound:
     _require(
-        round_policy.user_can(actor, "manage", assessment_round), _("Bạn không có quyền quản lý đợt đánh giá này.")
+        actor is None or round_policy.user_can(actor, "manage", assessment_round),
+        _("Bạn không có quyền quản lý đợt đánh giá này."),
     )
     with transaction.atomic():
         assessment_round = AssessmentRound.objects.select_for_update().get(pk=assessment_round.pk)
@@ -463,7 +472,10 @@ def score_self(
     with transaction.atomic():
         score = Score.objects.select_for_update().select_related("criterion", "assessment__round").get(pk=score.pk)
         assessment = score.assessment
-        _require(assessment_policy.user_can(actor, "self_score", assessment), _("Bạn không có quyền tự chấm điểm."))
+        _require(
+            actor is None or assessment_policy.user_can(actor, "self_score", assessment),
+            _("Bạn không có quyền tự chấm điểm."),
+        )
         _require_open(assessment.round)
         returned = score.appraisal_status == AppraisalStatus.RETURNED
         if assessment.status == AssessmentStatus.SUBMITTED and not returned:
@@ -502,7 +514,10 @@ def assessment_submit(*, actor: Any, assessment: Assessment) -> Assessment:
     """Send the self-assessment to appraisal: every criterion must be self-scored or marked not applicable."""
     with transaction.atomic():
         assessment = Assessment.objects.select_for_update().select_related("round", "unit").get(pk=assessment.pk)
-        _require(assessment_policy.user_can(actor, "self_score", assessment), _("Bạn không có quyền gửi bản này."))
+        _require(
+            actor is None or assessment_policy.user_can(actor, "self_score", assessment),
+            _("Bạn không có quyền gửi bản này."),
+        )
         _require_open(assessment.round)
         if assessment.status == AssessmentStatus.SUBMITTED:
             raise ApplicationError(_("Bản tự đánh giá đã được gửi."), code="scoring.already_submitted")
@@ -559,7 +574,10 @@ def score_appraise(
             .select_related("criterion", "assessment__round", "assessment__unit", "appraising_unit")
             .get(pk=score.pk)
         )
-        _require(score_policy.user_can(actor, "appraise", score), _("Bạn không có quyền thẩm định tiêu chí này."))
+        _require(
+            actor is None or score_policy.user_can(actor, "appraise", score),
+            _("Bạn không có quyền thẩm định tiêu chí này."),
+        )
         _require_open(score.assessment.round)
         if score.assessment.status != AssessmentStatus.SUBMITTED:
             raise ApplicationError(
@@ -614,7 +632,10 @@ def survey_points_set(*, actor: Any, assessment: Assessment, points: Decimal | N
         assessment = (
             Assessment.objects.select_for_update().select_related("round__criteria_set", "unit").get(pk=assessment.pk)
         )
-        _require(round_policy.user_can(actor, "manage", assessment.round), _("Bạn không có quyền nhập điểm điều tra."))
+        _require(
+            actor is None or round_policy.user_can(actor, "manage", assessment.round),
+            _("Bạn không có quyền nhập điểm điều tra."),
+        )
         _require_open(assessment.round)
         maximum = assessment.round.criteria_set.survey_maximum
         if points is not None and not (0 <= points <= maximum):
@@ -650,7 +671,10 @@ def survey_points_import(
     Every bad row is reported with file and line (unknown unit, not a number, out of
     range, a unit twice); when there is any, nothing is written.
     """
-    _require(round_policy.user_can(actor, "manage", assessment_round), _("Bạn không có quyền nhập điểm điều tra."))
+    _require(
+        actor is None or round_policy.user_can(actor, "manage", assessment_round),
+        _("Bạn không có quyền nhập điểm điều tra."),
+    )
     by_unit = {a.unit.code: a for a in assessment_round.assessments.select_related("unit")}
     maximum = assessment_round.criteria_set.survey_maximum
     result = SurveyImportResult()

@@ -35,6 +35,7 @@ from cchc.plans.models import Plan
 from cchc.plans.services import plan_import_confirm, plan_import_create
 from cchc.procedures.importing import procedures_load_default
 from cchc.reports.demo import reports_load_demo
+from cchc.scoring.demo import scoring_load_demo
 from cchc.tasks.choices import ProductKind, TaskStatus
 from cchc.tasks.models import Target, Task
 from cchc.tasks.services import plan_issue, task_create, task_update, tasks_generate_from_plan, unit_plan_create
@@ -110,6 +111,7 @@ def demo_load(*, actor: Any = None) -> dict[str, Any]:
     summary["targets"] = _targets(actor, plan)
     summary["dossiers"] = dossiers_load_demo(actor=actor)
     summary["indicators"] = indicators_load_demo(actor=actor)
+    summary["scoring"] = scoring_load_demo(actor=actor)
     summary["reports"] = reports_load_demo(actor=actor)
     return summary
 
