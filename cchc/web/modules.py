@@ -1,7 +1,6 @@
 """The platform's modules as the home page lists them.
 
 A module appears once its pages exist; each entry names the URL and who sees it.
-Later issues add plans, reports, the PAR index, one-stop statistics here.
 """
 
 from dataclasses import dataclass
@@ -13,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from cchc.audit.policies import audit_event_policy
 from cchc.plans.policies import plan_policy
 from cchc.procedures.policies import procedure_policy
+from cchc.reports.policies import report_policy
+from cchc.scoring.policies import assessment_policy, round_policy
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,36 @@ def modules_for_user(user: Any) -> list[Module]:
             reverse("dossiers:province"),
         )
     )
+    modules.append(
+        Module(
+            _("Chỉ số 766"),
+            _("Chỉ số phục vụ người dân, doanh nghiệp theo Quyết định 766/QĐ-TTg, theo đơn vị và tháng."),
+            reverse("indicators:index"),
+        )
+    )
+    if round_policy.allows_any(user, "view") or assessment_policy.allows_any(user, "view"):
+        modules.append(
+            Module(
+                _("Chỉ số CCHC"),
+                _("Tự đánh giá, thẩm định, chấm điểm và xếp hạng Chỉ số cải cách hành chính."),
+                reverse("scoring:home"),
+            )
+        )
+    modules.append(
+        Module(
+            _("Kết quả Chỉ số CCHC"),
+            _("Kết quả, xếp hạng Chỉ số cải cách hành chính đã công bố."),
+            reverse("scoring:public_list"),
+        )
+    )
+    if report_policy.allows_any(user, "view"):
+        modules.append(
+            Module(
+                _("Báo cáo định kỳ"),
+                _("Báo cáo CCHC hằng quý, 6 tháng, năm của đơn vị và báo cáo tổng hợp của tỉnh."),
+                reverse("reports:home"),
+            )
+        )
     if audit_event_policy.allows_any(user, "view"):
         modules.append(Module(_("Nhật ký thay đổi"), _("Ai đã thay đổi gì, khi nào."), reverse("web:audit_list")))
     return modules
