@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NoReturn
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -62,6 +63,7 @@ from cchc.scoring.forms import (
 )
 from cchc.scoring.models import Assessment, AssessmentRound, CriteriaSet, Criterion, Score, ScoreChange, ScoreEvidence
 from cchc.scoring.policies import assessment_policy, criteria_set_policy, round_policy, score_policy
+from cchc.tasks.models import Task
 
 QUEUE_PAGE_SIZE = 50
 HOME_ASSESSMENTS = 100
@@ -141,6 +143,44 @@ def auto_facts(score: Score) -> list[tuple[str, str]]:
     if isinstance(period, dict) and period.get("from") and period.get("to"):
         facts.append((_("Kỳ số liệu"), f"{_date(period['from'])} – {_date(period['to'])}"))
     return facts
+
+
+@dataclass(frozen=True)
+class DrillLink:
+    label: str
+    url: str
+
+
+def auto_links(score: Score) -> list[DrillLink]:
+    """Where the auto-scored figure comes from, as links: the plan's tasks of the unit (and the ones
+    not done on time), or the unit's Biểu 06 page for the months of the period."""
+    detail = score.auto_detail if isinstance(score.auto_detail, dict) else {}
+    drill = detail.get("drill_down")
+    if not isinstance(drill, dict):
+        return []
+    unit_code = str(drill.get("unit_code", ""))
+    links: list[DrillLink] = []
+    if drill.get("kind") == "tasks":
+        for plan_id in drill.get("plan_ids", [])[:3]:
+            url = reverse("plans:plan_detail", args=[plan_id]) + "?" + urlencode({"don_vi": unit_code})
+            links.append(DrillLink(_("Nhiệm vụ của đơn vị trong kế hoạch"), url))
+        missed = Task.objects.filter(pk__in=drill.get("task_ids", [])[:20]).select_related("plan")
+        for task in missed.order_by("plan_id", "position"):
+            url = reverse("plans:plan_detail", args=[task.plan_id]) + f"#task-{task.code}"
+            links.append(
+                DrillLink(_("Chưa đúng hạn: %(code)s %(title)s") % {"code": task.code, "title": task.title}, url)
+            )
+    elif drill.get("kind") == "dossiers" and unit_code and drill.get("to"):
+        last = dt.date.fromisoformat(str(drill["to"]))
+        url = (
+            reverse("dossiers:unit_detail", args=[unit_code]) + "?" + urlencode({"nam": last.year, "thang": last.month})
+        )
+        links.append(
+            DrillLink(
+                _("Biểu 06 của đơn vị (tháng %(month)d/%(year)d)") % {"month": last.month, "year": last.year}, url
+            )
+        )
+    return links
 
 
 # -- the start page --------------------------------------------------------------------
@@ -354,6 +394,10 @@ class Leaf:
     @property
     def auto_facts(self) -> list[tuple[str, str]]:
         return auto_facts(self.score)
+
+    @property
+    def auto_links(self) -> list[DrillLink]:
+        return auto_links(self.score)
 
 
 @dataclass
