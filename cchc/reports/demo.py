@@ -18,6 +18,9 @@ Two stories are fixed because the tour and the browser test rely on them: Sở Y
 quarter I report is a draft (its focal point finishes and sends it) and UBND huyện
 Gia Lộc's was returned with a reason.
 
+The reform office's consolidated report of the first half (number 158/BC-SNV) is
+edited from the units' narratives (``_consolidate``).
+
 Idempotent: a period that already has a report of the unit is left alone, so a second
 load writes nothing (and no audit row); it takes about a second.
 """
@@ -34,7 +37,8 @@ from cchc.core.calendar import work_calendar
 from cchc.core.workdays import VN_TZ, WorkCalendar
 from cchc.organizations.models import OrgUnit
 from cchc.reports import forms_schema
-from cchc.reports.models import Report, ReportTemplate
+from cchc.reports.consolidation import province_narratives, province_report_save
+from cchc.reports.models import ProvinceReport, Report, ReportTemplate
 from cchc.reports.selectors import PeriodInfo, expected_units, period_info
 from cchc.reports.services import report_accept, report_open, report_return, report_save, report_submit
 from cchc.reports.templates_data import report_templates_load_default
@@ -286,4 +290,36 @@ def reports_load_demo(*, actor: Any = None) -> dict[str, Any]:
                     calendar=calendar,
                 )  # fmt: skip
             counts[story] = counts.get(story, 0) + 1
-    return {"templates": len(loaded.created), "reports": counts}
+    consolidated = _consolidate(templates.get(CONSOLIDATED[0]), actors.office)
+    return {"templates": len(loaded.created), "reports": counts, "consolidated": consolidated}
+
+
+#: The period whose province report the demo consolidates: the first half of 2023.
+CONSOLIDATED = ("cchc-6-thang", 1)
+CONSOLIDATED_NUMBER = "158/BC-SNV"
+
+
+def _consolidate(template: ReportTemplate | None, office: User) -> int:
+    """The reform office's consolidated 6-month report: a number and the narrative sections edited from the units'.
+
+    Each edited section opens with a provincial summary and keeps the first units'
+    texts under it, as an officer would draft it. Written once (idempotent).
+    """
+    if template is None or ProvinceReport.objects.filter(template=template, year=YEAR, period_index=1).exists():
+        return 0
+    sections = province_narratives(template=template, year=YEAR, period_index=CONSOLIDATED[1])
+    edited: dict[str, str] = {}
+    for section in sections:
+        if not section.entries:
+            continue
+        lead = (
+            f"Trong 6 tháng đầu năm {YEAR}, {len(section.entries)} cơ quan, đơn vị báo cáo nội dung "
+            f"“{section.title}”. Kết quả nổi bật:"
+        )
+        lines = [f"- {entry.unit_name}: {entry.text}" for entry in section.entries[:3]]
+        edited[section.code] = "\n".join([lead, *lines])
+    province_report_save(
+        actor=office, template=template, year=YEAR, period_index=CONSOLIDATED[1], narratives=edited,
+        number=CONSOLIDATED_NUMBER,
+    )  # fmt: skip
+    return len(edited)

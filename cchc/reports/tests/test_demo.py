@@ -6,7 +6,7 @@ import pytest
 
 from cchc.audit.models import AuditEvent
 from cchc.reports.demo import reports_load_demo
-from cchc.reports.models import Report, ReportStatus, ReportTemplate
+from cchc.reports.models import ProvinceReport, Report, ReportStatus, ReportTemplate
 from cchc.reports.selectors import completeness
 from cchc.web.demo import demo_load
 
@@ -36,6 +36,12 @@ def test_the_demo_reports_tell_every_state_and_load_once() -> None:
     assert gia_loc.submitted_at is not None
     assert dt.date(2023, 3, 15) <= gia_loc.submitted_at.date() <= dt.date(2023, 3, 16)
     assert gia_loc.narratives["I"].startswith("UBND huyện Gia Lộc đã ban hành")
+
+    # The reform office's consolidated report of the first half: numbered, its narrative edited from the units'.
+    half = ProvinceReport.objects.get(template__code="cchc-6-thang", year=2023, period_index=1)
+    assert half.number == "158/BC-SNV"
+    assert half.narratives
+    assert all(text.startswith("Trong 6 tháng đầu năm 2023,") for text in half.narratives.values())
 
     before = (AuditEvent.objects.count(), Report.objects.count(), ReportTemplate.objects.count())
     reports_load_demo()
