@@ -372,9 +372,7 @@ SOURCES: dict[str, SourceFunction] = {
     "dossiers.received_online": _dossier_source(
         gettext_lazy("số hồ sơ tiếp nhận trực tuyến"), lambda s: s.received_online
     ),
-    "dossiers.carried_over": _dossier_source(
-        gettext_lazy("số hồ sơ kỳ trước chuyển sang"), lambda s: s.carried_over
-    ),
+    "dossiers.carried_over": _dossier_source(gettext_lazy("số hồ sơ kỳ trước chuyển sang"), lambda s: s.carried_over),
     "dossiers.to_handle": _dossier_source(
         gettext_lazy("tổng số hồ sơ phải giải quyết = kỳ trước chuyển sang + tiếp nhận trong kỳ"),
         lambda s: s.carried_over + s.received,

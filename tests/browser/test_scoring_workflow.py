@@ -53,7 +53,7 @@ def test_self_score_submit_and_appraise(page: Page, live_server: LiveServer, tre
 
     # The focal point finds the assessment from the nav link and scores 2.1 in place.
     log_in(page, live_server.url, scene.focal_a.username)
-    page.locator("header").get_by_role("link", name="Chỉ số CCHC").click()
+    page.locator("header").get_by_role("link", name="Chỉ số CCHC", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Đánh giá Chỉ số CCHC")
     page.get_by_test_id("assessments").get_by_role("link", name="Sở A").click()
     expect(page).to_have_url(f"{live_server.url}/chi-so-cchc/ban/{assessment.pk}/")
