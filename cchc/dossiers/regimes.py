@@ -12,6 +12,7 @@ import itertools
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record, diff, snapshot
@@ -40,7 +41,9 @@ def _regime(row: SlaRegime) -> sla.Regime:
 
 def sla_regimes() -> tuple[sla.Regime, ...]:
     """The stored regimes, oldest first; the shipped defaults when the table is empty."""
-    rows = tuple(_regime(row) for row in SlaRegime.objects.order_by("effective_from", "code"))
+    # NULLs first on every database: the open-ended oldest regime comes first.
+    ordering = (F("effective_from").asc(nulls_first=True), "code")
+    rows = tuple(_regime(row) for row in SlaRegime.objects.order_by(*ordering))
     return rows or sla.DEFAULT_REGIMES
 
 

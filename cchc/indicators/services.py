@@ -109,7 +109,7 @@ def indicator_value_set(
     if len(note) > NOTE_MAX_LENGTH:
         raise ApplicationError(f"Ghi chú dài quá {NOTE_MAX_LENGTH} ký tự.", code="indicators.note_too_long")
     current = (
-        IndicatorValue.objects.select_for_update()
+        IndicatorValue.objects.select_for_update(of=("self",))
         .filter(indicator=indicator, unit=unit, year=year, month=month)
         .first()
     )

@@ -550,7 +550,7 @@ def province_report_save(
             _("Số, ký hiệu văn bản dài quá %(n)d ký tự.") % {"n": NUMBER_MAX_LENGTH}, code="reports.number_length"
         )
     with transaction.atomic():
-        report, _created = ProvinceReport.objects.select_for_update().get_or_create(
+        report, _created = ProvinceReport.objects.select_for_update(of=("self",)).get_or_create(
             template=template, year=year, period_index=period_index
         )
         before = snapshot(report, ["number", "narratives"])

@@ -74,7 +74,7 @@ def report_open(
             code="reports.not_assigned",
         )
     with transaction.atomic():
-        report, created = Report.objects.select_for_update().get_or_create(
+        report, created = Report.objects.select_for_update(of=("self",)).get_or_create(
             template=template, unit=unit, year=year, period_index=period_index
         )
         if created:
@@ -105,7 +105,7 @@ def _apply_prefill(report: Report, *, overwrite: bool) -> None:
 def report_refresh_prefill(*, actor: Any, report: Report, today: dt.date | None = None) -> Report:
     """Take the live figures again for every prefilled field (typed values of other fields stay)."""
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("template", "unit").get(pk=report.pk)
+        report = Report.objects.select_for_update(of=("self",)).select_related("template", "unit").get(pk=report.pk)
         _require(report_policy.user_can(actor, "write", report), _("Bạn không có quyền sửa báo cáo này."))
         _require_writable(report, today)
         if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
@@ -135,7 +135,7 @@ def report_save(
     typed over a prefilled figure keeps the source and records that it was edited.
     """
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("template", "unit").get(pk=report.pk)
+        report = Report.objects.select_for_update(of=("self",)).select_related("template", "unit").get(pk=report.pk)
         _require(report_policy.user_can(actor, "write", report), _("Bạn không có quyền sửa báo cáo này."))
         _require_writable(report, today)
         if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
@@ -176,7 +176,7 @@ def report_save(
 def report_submit(*, actor: Any, report: Report, today: dt.date | None = None) -> Report:
     """Send the report to the reform office: every rule must hold (required, ranges, cross-field)."""
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("template", "unit").get(pk=report.pk)
+        report = Report.objects.select_for_update(of=("self",)).select_related("template", "unit").get(pk=report.pk)
         _require(report_policy.user_can(actor, "write", report), _("Bạn không có quyền gửi báo cáo này."))
         _require_writable(report, today)
         _transition(report, ReportStatus.SUBMITTED)
@@ -202,7 +202,7 @@ def report_submit(*, actor: Any, report: Report, today: dt.date | None = None) -
 
 def _review(*, actor: Any, report: Report, target: str, reason: str, action: str) -> Report:
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("template", "unit").get(pk=report.pk)
+        report = Report.objects.select_for_update(of=("self",)).select_related("template", "unit").get(pk=report.pk)
         _require(report_policy.user_can(actor, "review", report), _("Bạn không có quyền xem xét báo cáo này."))
         _transition(report, target)
         before = snapshot(report, ["status", "return_reason"])

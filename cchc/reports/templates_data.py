@@ -252,7 +252,7 @@ def report_templates_load(
             }
             label = f"{row.code} v{row.version}"
             template = (
-                ReportTemplate.objects.select_for_update()
+                ReportTemplate.objects.select_for_update(of=("self",))
                 .select_related("unit")
                 .filter(code=row.code, version=row.version)
                 .first()

@@ -96,7 +96,9 @@ def auto_scores_refresh(*, actor: Any, assessment_round: AssessmentRound, today:
         raise PermissionDeniedError(_("Bạn không có quyền cập nhật số liệu tự động của đợt đánh giá này."))
     with transaction.atomic():
         assessment_round = (
-            AssessmentRound.objects.select_for_update().select_related("criteria_set__unit").get(pk=assessment_round.pk)
+            AssessmentRound.objects.select_for_update(of=("self",))
+            .select_related("criteria_set__unit")
+            .get(pk=assessment_round.pk)
         )
         if assessment_round.status != RoundStatus.OPEN:
             raise ApplicationError(

@@ -62,7 +62,7 @@ def score_evidence_can_change(*, user: Any, score: Score) -> bool:
 
 def _lock(score: Score) -> Score:
     return (
-        Score.objects.select_for_update()
+        Score.objects.select_for_update(of=("self",))
         .select_related("criterion", "assessment__round", "assessment__unit")
         .get(pk=score.pk)
     )

@@ -323,7 +323,7 @@ def round_open(*, actor: Any, assessment_round: AssessmentRound) -> AssessmentRo
         _("Bạn không có quyền mở đợt đánh giá này."),
     )
     with transaction.atomic():
-        assessment_round = AssessmentRound.objects.select_for_update().get(pk=assessment_round.pk)
+        assessment_round = AssessmentRound.objects.select_for_update(of=("self",)).get(pk=assessment_round.pk)
         _transition(assessment_round, RoundStatus.OPEN)
         first_opening = assessment_round.opened_at is None
         if first_opening:
@@ -372,7 +372,7 @@ def _round_move(
         _("Bạn không có quyền quản lý đợt đánh giá này."),
     )
     with transaction.atomic():
-        assessment_round = AssessmentRound.objects.select_for_update().get(pk=assessment_round.pk)
+        assessment_round = AssessmentRound.objects.select_for_update(of=("self",)).get(pk=assessment_round.pk)
         _transition(assessment_round, target)
         before = snapshot(assessment_round, ["status"])
         assessment_round.status = target
@@ -470,7 +470,11 @@ def score_self(
     score the appraiser returned for clarification (which goes back to pending).
     """
     with transaction.atomic():
-        score = Score.objects.select_for_update().select_related("criterion", "assessment__round").get(pk=score.pk)
+        score = (
+            Score.objects.select_for_update(of=("self",))
+            .select_related("criterion", "assessment__round")
+            .get(pk=score.pk)
+        )
         assessment = score.assessment
         _require(
             actor is None or assessment_policy.user_can(actor, "self_score", assessment),
@@ -513,7 +517,9 @@ def score_self(
 def assessment_submit(*, actor: Any, assessment: Assessment) -> Assessment:
     """Send the self-assessment to appraisal: every criterion must be self-scored or marked not applicable."""
     with transaction.atomic():
-        assessment = Assessment.objects.select_for_update().select_related("round", "unit").get(pk=assessment.pk)
+        assessment = (
+            Assessment.objects.select_for_update(of=("self",)).select_related("round", "unit").get(pk=assessment.pk)
+        )
         _require(
             actor is None or assessment_policy.user_can(actor, "self_score", assessment),
             _("Bạn không có quyền gửi bản này."),
@@ -570,7 +576,7 @@ def score_appraise(
     reason = reason.strip()
     with transaction.atomic():
         score = (
-            Score.objects.select_for_update()
+            Score.objects.select_for_update(of=("self",))
             .select_related("criterion", "assessment__round", "assessment__unit", "appraising_unit")
             .get(pk=score.pk)
         )
@@ -630,7 +636,9 @@ def survey_points_set(*, actor: Any, assessment: Assessment, points: Decimal | N
     """The sociological survey points of one unit (0 … the set's survey maximum), entered by the reform office."""
     with transaction.atomic():
         assessment = (
-            Assessment.objects.select_for_update().select_related("round__criteria_set", "unit").get(pk=assessment.pk)
+            Assessment.objects.select_for_update(of=("self",))
+            .select_related("round__criteria_set", "unit")
+            .get(pk=assessment.pk)
         )
         _require(
             actor is None or round_policy.user_can(actor, "manage", assessment.round),
