@@ -156,3 +156,18 @@ def test_extra_members_cannot_replace_standard_ones(rf: Any) -> None:
     assert response.status_code == 400
     body = json.loads(response.content)
     assert (body["status"], body["title"], body["hint"]) == (400, "Yêu cầu không hợp lệ", "h")
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        ({"type": "decimal_parsing", "msg": "Input should be a valid decimal"}, "dùng dấu chấm thập phân"),
+        ({"type": "decimal_max_places", "ctx": {"decimal_places": 2}, "msg": "x"}, "có quá 2 chữ số thập phân"),
+        ({"type": "greater_than", "ctx": {"gt": 0}, "msg": "x"}, "phải lớn hơn 0"),
+        ({"type": "json_invalid", "msg": "x"}, "không phải JSON hợp lệ"),
+        ({"type": "unknown_kind", "msg": "Pydantic's own words"}, "Pydantic's own words"),
+    ],
+)
+def test_pydantic_errors_are_said_in_vietnamese(error: dict[str, Any], message: str) -> None:
+    """A body a person typed ("8,5" for a decimal) is answered in Vietnamese; an unknown kind keeps pydantic's text."""
+    assert message in errors.validation_message(error)
