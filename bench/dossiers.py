@@ -17,12 +17,15 @@ Steps (only 3 and 4 are the ingest measurement):
 3. the baseline: ``csv.reader`` over the same file and a bare ``sqlite3.executemany``
    of its rows into a table of the same 13 columns with a unique code, in one
    transaction, in a fresh SQLite file;
-4. ``import_dossiers`` of the file (checks, clock, events, Biểu 06 counters, audit),
-   rows/s and the process's peak RSS (``ru_maxrss``, the whole process);
+4. ``import_dossiers`` of the file (checks, clock, Biểu 06 counters, audit), rows/s,
+   the peak RSS of this process and of the reading process it forks for a large file
+   (``ru_maxrss`` of ``RUSAGE_SELF`` / ``RUSAGE_CHILDREN``), and the CPU seconds of each;
 5. ``dossier_stats`` for November 2025, province-wide, median of ``--runs`` after a
    warm-up, then again after importing older years of history (``--stats-history``,
    one more year of ``--dossiers`` each) to show that it does not grow with history;
-   the raw-row path (``dossier_stats_from_rows``) once, and a check that both agree.
+   the raw-row path (``dossier_stats_from_rows``) once, and a check that both agree;
+   also the two other readers of the dossier table whose index changed with the ingest
+   path (docs/adr/0006): one unit's facts (its public page) and the years on offer.
 """
 
 import argparse
@@ -37,6 +40,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 _TMP = Path(tempfile.mkdtemp(prefix="bench-dossiers-"))
 if not os.environ.get("DATABASE_URL"):
@@ -51,10 +55,11 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from cchc.core.calendar import work_calendar  # noqa: E402
+from cchc.dossiers.disclosure import available_years  # noqa: E402
 from cchc.dossiers.importing import import_dossiers  # noqa: E402
 from cchc.dossiers.management.commands.generate_dossiers import _create_catalogue  # noqa: E402
 from cchc.dossiers.models import Dossier, DossierCount  # noqa: E402
-from cchc.dossiers.selectors import dossier_stats, dossier_stats_from_rows  # noqa: E402
+from cchc.dossiers.selectors import dossier_facts_for_period, dossier_stats, dossier_stats_from_rows  # noqa: E402
 from cchc.dossiers.synthetic import (  # noqa: E402
     FILE_COLUMNS,
     SyntheticProcedure,
@@ -68,9 +73,14 @@ STATS_MONTH = (dt.date(2025, 11, 1), dt.date(2025, 11, 30))
 LAST_YEAR = 2025
 
 
-def peak_rss_mb() -> float:
-    """The process's peak resident set size so far (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """The peak resident set size so far of this process or its largest child (Linux reports KiB)."""
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def cpu_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 def write_file(
@@ -132,12 +142,29 @@ def time_stats(runs: int) -> tuple[float, float, int]:
     return statistics.median(samples), max(samples), len(table.units)
 
 
-def report_stats(runs: int, *, check_raw: bool) -> None:
+def time_other_readers(unit_code: str, runs: int) -> str:
+    """Median milliseconds of one unit's facts for ``STATS_MONTH`` (its page) and of ``available_years``."""
+    samples: dict[str, list[float]] = {"unit": [], "years": []}
+    for _run in range(runs):
+        started = time.perf_counter()
+        facts = sum(
+            1 for _ in dossier_facts_for_period(date_from=STATS_MONTH[0], date_to=STATS_MONTH[1], unit_code=unit_code)
+        )
+        samples["unit"].append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        available_years(STATS_MONTH[1])
+        samples["years"].append((time.perf_counter() - started) * 1000)
+    unit, years = (statistics.median(samples[key]) for key in ("unit", "years"))
+    return f"one unit's facts ({unit_code}, {facts:,} rows) {unit:.1f} ms, available_years {years:.1f} ms"
+
+
+def report_stats(runs: int, *, check_raw: bool, unit_code: str) -> None:
     stored = Dossier.objects.count()
     counters = DossierCount.objects.count()
     median, worst, units = time_stats(runs)
     line = f"Biểu 06 {STATS_MONTH[0]:%m/%Y}, {stored:>10,} dossiers stored, {counters:>9,} counter rows"
     print(f"{line}: median {median:7.1f} ms, max {worst:7.1f} ms ({units} units)", flush=True)
+    print(f"  other readers (median of 3): {time_other_readers(unit_code, 3)}", flush=True)
     if check_raw:
         started = time.perf_counter()
         raw = dossier_stats_from_rows(date_from=STATS_MONTH[0], date_to=STATS_MONTH[1])
@@ -157,6 +184,12 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--no-raw", action="store_true", help="skip the raw-row path (slow at millions)")
+    parser.add_argument(
+        "--parallel",
+        choices=("auto", "yes", "no"),
+        default="auto",
+        help="read the file in a second process (auto: as import_dossiers decides, by file size)",
+    )
     args = parser.parse_args()
 
     vendor = connection.vendor
@@ -179,7 +212,9 @@ def main() -> int:
         print(f"baseline csv.reader + sqlite3.executemany: {baseline:7.2f} s, {base_rate:>9,.0f} rows/s", flush=True)
 
         rss_before = peak_rss_mb()
-        kwargs = {"batch_size": args.batch_size} if args.batch_size else {}
+        kwargs: dict[str, Any] = {"batch_size": args.batch_size} if args.batch_size else {}
+        kwargs["parallel"] = {"auto": None, "yes": True, "no": False}[args.parallel]
+        cpu_before = cpu_seconds(resource.RUSAGE_SELF)
         started = time.perf_counter()
         summary = import_dossiers(path=path, **kwargs)
         elapsed = time.perf_counter() - started
@@ -187,10 +222,18 @@ def main() -> int:
         print(
             f"import_dossiers:                          {elapsed:7.2f} s, {rate:>9,.0f} rows/s "
             f"({rate / base_rate:.0%} of the baseline), created {summary.created:,}, "
-            f"rejected {summary.rejected_count}, peak RSS {peak_rss_mb():.0f} MB (before: {rss_before:.0f} MB)",
+            f"rejected {summary.rejected_count}, {summary.batches} batches",
             flush=True,
         )
-        report_stats(args.runs, check_raw=not args.no_raw)
+        print(
+            f"  peak RSS {peak_rss_mb():.0f} MB (before: {rss_before:.0f} MB), "
+            f"reading process {peak_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB; "
+            f"CPU {cpu_seconds(resource.RUSAGE_SELF) - cpu_before:.1f} s here, "
+            f"{cpu_seconds(resource.RUSAGE_CHILDREN):.1f} s reading",
+            flush=True,
+        )
+        unit_code = units[len(units) // 2].code
+        report_stats(args.runs, check_raw=not args.no_raw, unit_code=unit_code)
 
         year = LAST_YEAR
         while Dossier.objects.count() < args.stats_history:
@@ -199,8 +242,12 @@ def main() -> int:
             started = time.perf_counter()
             summary = import_dossiers(path=path, **kwargs)
             elapsed = time.perf_counter() - started
-            print(f"history {year}: imported {summary.created:,} in {elapsed:.1f} s", flush=True)
-            report_stats(args.runs, check_raw=not args.no_raw)
+            print(
+                f"history {year}: imported {summary.created:,} in {elapsed:.1f} s "
+                f"({summary.rows_read / elapsed:,.0f} rows/s)",
+                flush=True,
+            )
+            report_stats(args.runs, check_raw=not args.no_raw, unit_code=unit_code)
     finally:
         if vendor == "postgresql":
             connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)

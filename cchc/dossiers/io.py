@@ -15,6 +15,7 @@ Vietnamese labels are documented in ``docs/dossiers.md`` ("Import format").
 import csv
 import datetime as dt
 import json
+import operator
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -62,7 +63,7 @@ MAX_CODE_LENGTH = 64
 MAX_PAUSED_DAYS = 2_500
 #: Room for the "|"-joined handling unit codes (``Dossier.handling_unit_codes``).
 MAX_HANDLING_CODES_LENGTH = 255
-_CODE_SEPARATORS = re.compile(r"[|;,\s]+")
+CODE_SEPARATORS = re.compile(r"[|;,\s]+")
 
 _TRUE = frozenset({"1", "true", "yes", "y", "x", "co", "dung"})
 _FALSE = frozenset({"", "0", "false", "no", "n", "khong", "sai"})
@@ -119,44 +120,61 @@ class RawRecord:
 
 
 class _Lines:
-    """The lines of a text or binary stream; undecodable lines are remembered, not fatal."""
+    """The lines of a text or binary stream; undecodable lines are remembered, not fatal (JSON Lines)."""
 
-    def __init__(self, stream: IO[Any]) -> None:
-        self.stream = stream
-        self.number = 0
+    def __init__(self, lines: Iterator[Any], number: int = 0) -> None:
+        self.lines = lines
+        self.number = number
         self.bad: set[int] = set()
 
     def __iter__(self) -> Iterator[str]:
-        for raw in self.stream:
+        for raw in self.lines:
             self.number += 1
-            if isinstance(raw, str):
-                line = raw
-            else:
-                try:
-                    line = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    self.bad.add(self.number)
-                    line = raw.decode("utf-8", errors="replace")
-            if self.number == 1:
-                line = line.removeprefix("\ufeff")
+            line, bad = _decode(raw)
+            if bad:
+                self.bad.add(self.number)
             yield line
+
+
+def _decode(raw: str | bytes) -> tuple[str, bool]:
+    """A line as text, and whether it was not valid UTF-8 (then decoded with replacement characters)."""
+    if isinstance(raw, str):
+        return raw, False
+    try:
+        return raw.decode("utf-8"), False
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="replace"), True
+
+
+#: A CSV body is decoded line by line in C; an undecodable byte becomes a lone surrogate
+#: (U+DC80–U+DCFF), which no valid UTF-8 text contains, so a row is "not UTF-8" exactly
+#: when one of its cells holds one.
+_DECODE_ESCAPED = operator.methodcaller("decode", "utf-8", "surrogateescape")
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 
 def _not_utf8(record: RawRecord) -> Rejection:
     return record.reject(None, _("dòng không phải văn bản UTF-8; hãy lưu lại tệp dưới dạng 'CSV UTF-8'"))
 
 
-def read_records(stream: IO[Any], filename: str, *, fmt: str | None = None) -> Iterator[RawRecord | Rejection]:
-    """Yield each data row of a CSV or JSON Lines stream, or a :class:`Rejection` for a malformed one.
+def read_dossier_file(stream: IO[Any], filename: str, *, fmt: str | None = None) -> "CsvRows | JsonLines":
+    """Open a CSV or JSON Lines export: its header is read and checked, its rows are not read yet.
 
     ``fmt`` is ``"csv"`` or ``"jsonl"``; by default the file name decides (``.jsonl``,
     ``.ndjson``), else the first non-blank character (``{`` means JSON Lines). Raises
     ``ApplicationError`` (``dossiers.invalid_file``) for an empty file or a broken header.
+    Both results yield the rows with ``records()``; :class:`CsvRows` also lets the import
+    read the cells directly (``reader``).
     """
-    lines = _Lines(stream)
-    iterator = iter(lines)
+    raw_lines = iter(stream)
+    number = 0
     first = ""
-    for line in iterator:
+    bad = False
+    for raw in raw_lines:
+        number += 1
+        line, bad = _decode(raw)
+        if number == 1:
+            line = line.removeprefix("\ufeff")
         if line.strip():
             first = line
             break
@@ -171,9 +189,20 @@ def read_records(stream: IO[Any], filename: str, *, fmt: str | None = None) -> I
         else:
             fmt = "jsonl" if first.lstrip().startswith("{") else "csv"
     if fmt == "jsonl":
-        yield from _read_jsonl(first, lines, iterator, filename)
-    else:
-        yield from _read_csv(first, lines, iterator, filename)
+        return JsonLines(first, number, bad, _Lines(raw_lines, number), filename)
+    if bad:
+        raise invalid_file_error(SourceRef(filename, number), None, _("dòng tiêu đề không phải văn bản UTF-8"))
+    body: Iterator[str] = raw_lines if isinstance(raw, str) else map(_DECODE_ESCAPED, raw_lines)
+    return CsvRows(first, number, body, filename)
+
+
+def read_records(stream: IO[Any], filename: str, *, fmt: str | None = None) -> Iterator[RawRecord | Rejection]:
+    """Yield each data row of a CSV or JSON Lines stream, or a :class:`Rejection` for a malformed one.
+
+    The file is opened with :func:`read_dossier_file` at the first ``next()``, so a broken
+    header raises ``ApplicationError`` then.
+    """
+    yield from read_dossier_file(stream, filename, fmt=fmt).records()
 
 
 def _read_header(line: str, number: int, filename: str) -> tuple[str, list[str], dict[str, str]]:
@@ -207,47 +236,108 @@ def _read_header(line: str, number: int, filename: str) -> tuple[str, list[str],
     return delimiter, keys, labels
 
 
-def _read_csv(
-    header_line: str, lines: _Lines, iterator: Iterator[str], filename: str
-) -> Iterator[RawRecord | Rejection]:
-    header_number = lines.number
-    if header_number in lines.bad:
-        raise invalid_file_error(SourceRef(filename, header_number), None, _("dòng tiêu đề không phải văn bản UTF-8"))
-    delimiter, keys, labels = _read_header(header_line, header_number, filename)
-    reader = csv.reader(iterator, delimiter=delimiter, strict=True)
-    end = header_number
-    while True:
-        start = end + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            end = lines.number
-            ref = SourceRef(filename, start)
-            yield Rejection(
-                start,
-                ref.message(None, _("dòng CSV không hợp lệ (%(reason)s); kiểm tra dấu ngoặc kép") % {"reason": exc}),
-            )
-            continue
-        end = lines.number
+class CsvRows:
+    """The data rows of a CSV export whose header has been read.
+
+    ``records()`` yields a :class:`RawRecord` (or :class:`Rejection`) per row. The import
+    reads ``reader`` itself instead (a ``csv.reader``; the physical line of the last
+    row read is :attr:`line`) and asks :meth:`record` only for the rows its fast path
+    does not take, so the checks and messages are the same either way.
+    """
+
+    def __init__(self, header: str, header_number: int, lines: Iterator[str], filename: str) -> None:
+        self.filename = filename
+        self.header_number = header_number
+        self.delimiter, self.keys, self.labels = _read_header(header, header_number, filename)
+        self.reader = csv.reader(lines, delimiter=self.delimiter, strict=True)
+
+    @property
+    def line(self) -> int:
+        """The physical line number of the last line read."""
+        return self.header_number + self.reader.line_num
+
+    def malformed(self, start: int, error: csv.Error) -> Rejection:
+        """The rejection of a row the CSV reader could not split (``start``: its first line)."""
+        ref = SourceRef(self.filename, start)
+        text = _("dòng CSV không hợp lệ (%(reason)s); kiểm tra dấu ngoặc kép") % {"reason": error}
+        return Rejection(start, ref.message(None, text))
+
+    def record(self, start: int, cells: list[str]) -> RawRecord | Rejection | None:
+        """The record of one row starting on line ``start``; ``None`` for a blank row (skipped)."""
         if not any(cell.strip() for cell in cells):
-            continue
-        record = RawRecord(SourceRef(filename, start), {}, labels)
-        if any(number in lines.bad for number in range(start, end + 1)):
-            yield _not_utf8(record)
-            continue
+            return None
+        record = RawRecord(SourceRef(self.filename, start), {}, self.labels)
+        if any(_ESCAPED_BYTE.search(cell) for cell in cells):
+            return _not_utf8(record)
+        keys = self.keys
         if len(cells) != len(keys) and not (
             len(cells) > len(keys) and not any(cell.strip() for cell in cells[len(keys) :])
         ):
-            yield record.reject(
+            return record.reject(
                 None,
                 _("dòng có %(cells)d ô nhưng dòng tiêu đề có %(columns)d cột")
                 % {"cells": len(cells), "columns": len(keys)},
             )
-            continue
         values = {key: cell.strip() for key, cell in zip(keys, cells, strict=False)}
-        yield RawRecord(record.ref, values, labels)
+        return RawRecord(record.ref, values, self.labels)
+
+    def records(self) -> Iterator[RawRecord | Rejection]:
+        """Every data row as a record, a malformed one as a :class:`Rejection`; blank rows skipped."""
+        end = self.header_number
+        while True:
+            start = end + 1
+            try:
+                cells = next(self.reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                end = self.line
+                yield self.malformed(start, exc)
+                continue
+            end = self.line
+            result = self.record(start, cells)
+            if result is not None:
+                yield result
+
+
+class JsonLines:
+    """The rows of a JSON Lines export (one object per line), read one by one."""
+
+    def __init__(self, first: str, number: int, bad: bool, lines: _Lines, filename: str) -> None:
+        if first.lstrip().startswith("["):
+            raise invalid_file_error(
+                SourceRef(filename, number),
+                None,
+                _("tệp là một mảng JSON; hãy dùng JSON Lines (mỗi dòng một đối tượng {…})"),
+            )
+        self.first = (number, first, bad)
+        self.lines = lines
+        self.filename = filename
+
+    def records(self) -> Iterator[RawRecord | Rejection]:
+        """Every non-blank line as a record, or a :class:`Rejection` (bad JSON, not UTF-8, bad keys)."""
+
+        def numbered() -> Iterable[tuple[int, str, bool]]:
+            yield self.first
+            for line in self.lines:
+                yield self.lines.number, line, self.lines.number in self.lines.bad
+
+        for number, line, bad in numbered():
+            if not line.strip():
+                continue
+            ref = SourceRef(self.filename, number)
+            empty = RawRecord(ref, {}, {})
+            if bad:
+                yield _not_utf8(empty)
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield empty.reject(
+                    None, _("JSON không hợp lệ (%(reason)s, ký tự %(col)d)") % {"reason": exc.msg, "col": exc.colno}
+                )
+                continue
+            yield record_from_json(item, ref)
 
 
 def _json_text(value: Any) -> str | None:
@@ -258,37 +348,6 @@ def _json_text(value: Any) -> str | None:
     if isinstance(value, int | float | str):
         return str(value).strip()
     return None
-
-
-def _read_jsonl(first: str, lines: _Lines, iterator: Iterator[str], filename: str) -> Iterator[RawRecord | Rejection]:
-    if first.lstrip().startswith("["):
-        raise invalid_file_error(
-            SourceRef(filename, lines.number),
-            None,
-            _("tệp là một mảng JSON; hãy dùng JSON Lines (mỗi dòng một đối tượng {…})"),
-        )
-
-    def numbered() -> Iterable[tuple[int, str]]:
-        yield lines.number, first
-        for line in iterator:
-            yield lines.number, line
-
-    for number, line in numbered():
-        if not line.strip():
-            continue
-        ref = SourceRef(filename, number)
-        empty = RawRecord(ref, {}, {})
-        if number in lines.bad:
-            yield _not_utf8(empty)
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield empty.reject(
-                None, _("JSON không hợp lệ (%(reason)s, ký tự %(col)d)") % {"reason": exc.msg, "col": exc.colno}
-            )
-            continue
-        yield record_from_json(item, ref)
 
 
 def record_from_json(item: Any, ref: SourceRef) -> RawRecord | Rejection:
@@ -340,7 +399,8 @@ def parse_moment(value: str) -> dt.datetime | None:
     return moment
 
 
-def _parse_day(value: str) -> dt.date | None:
+def parse_day(value: str) -> dt.date | None:
+    """A date cell: ``YYYY-MM-DD``, ``DD/MM/YYYY`` or a time (its local date); ``None`` if it cannot be read."""
     day = parse_date(value)
     if day is None and (moment := parse_moment(value)) is not None:
         day = sla.local_date(moment)
@@ -441,7 +501,7 @@ def _day(values: Mapping[str, str], key: str) -> dt.date | None:
     text = values.get(key, "")
     if not text:
         return None
-    day = _parse_day(text)
+    day = parse_day(text)
     if day is None:
         raise _InvalidValueError(
             key, _("ngày '%(value)s' không hợp lệ; dùng YYYY-MM-DD hoặc DD/MM/YYYY") % {"value": text}
@@ -453,7 +513,7 @@ def _handling_units(text: str, units: Mapping[str, int]) -> str:
     """The handling unit codes of a cell (separated by ``|``, ``;``, ``,`` or spaces), checked and ``|``-joined."""
     if not text:
         return ""
-    codes = list(dict.fromkeys(code for code in _CODE_SEPARATORS.split(text) if code))
+    codes = list(dict.fromkeys(code for code in CODE_SEPARATORS.split(text) if code))
     unknown = [code for code in codes if code not in units]
     if unknown:
         raise _InvalidValueError(

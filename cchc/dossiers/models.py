@@ -22,8 +22,9 @@ from cchc.procedures.models import Procedure
 
 class Dossier(TimeStampedModel):
     code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True)
+    # No index of its own: only deleting a procedure reads dossiers by procedure (ADR 0006).
     procedure = models.ForeignKey(
-        Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="dossiers"
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="dossiers", db_index=False
     )
     unit = models.ForeignKey(
         OrgUnit,
@@ -58,10 +59,10 @@ class Dossier(TimeStampedModel):
         ordering = ["-received_at", "code"]
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
-        indexes = [
-            models.Index(fields=["unit", "received_at"], name="dossier_unit_received"),
-            models.Index(fields=["unit", "resolved_at"], name="dossier_unit_resolved"),
-        ]
+        # No secondary index beyond the foreign keys' own: the statistics read ``DossierCount``,
+        # a look-up by code uses the unique index, and a unit's dossiers (its page, the
+        # PROTECT check) the ``unit`` key's index; every index costs each of the millions of
+        # inserts an import makes (docs/adr/0006-dossier-ingest-path.md).
         constraints = [
             models.CheckConstraint(
                 condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=F("received_at")),

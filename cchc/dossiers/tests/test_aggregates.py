@@ -193,3 +193,42 @@ def test_counters_of_a_synthetic_province_match_for_every_month_and_odd_periods(
     months += [(dt.date(2024, m, 1), dt.date(2024, m + 1, 1) - dt.timedelta(days=1)) for m in range(1, 6)]
     odd = [(dt.date(2024, 2, 3), dt.date(2024, 2, 17)), (dt.date(2023, 12, 25), dt.date(2024, 1, 5))]
     _assert_counters_match_the_dossiers(months + odd)
+
+
+@pytest.mark.django_db
+def test_a_stored_row_is_counted_exactly_as_its_values():
+    """``add_row`` (the import's text path) and ``add`` (datetimes) give the same deltas, both signs.
+
+    300 synthetic dossiers around Tết 2024 and a month end, each also resolved a day, a
+    week or never (late, early, open, the overdue window crossing month ends).
+    """
+    from cchc.dossiers.aggregates import CountDeltas
+    from cchc.dossiers.io import DossierValues
+    from cchc.dossiers.stored_rows import stored_row
+
+    received = dt.datetime(2024, 1, 25, 16, 30, tzinfo=dt.UTC)
+    by_add, by_row = CountDeltas(), CountDeltas()
+    for n in range(300):
+        start = received + dt.timedelta(hours=7 * n)
+        resolved = None if n % 5 == 0 else start + dt.timedelta(days=(n % 9) * 2, minutes=n)
+        values = DossierValues(
+            code=f"X{n}", procedure_id=1, unit_id=1 + n % 3, channel=("online", "counter", "post")[n % 3],
+            received_at=start, start_day=start.date(), due_date=(start + dt.timedelta(days=n % 11)).date(),
+            source_due_date=None, due_disagrees=False, resolved_at=resolved, returned_at=None, outcome="",
+            paused_working_days=0, apology_new_due_date=None, paid_online=n % 2 == 0, digitized=n % 3 == 0,
+            electronic_result=n % 4 == 0, supplement_requested_at=None,
+            apology_sent_on=start.date() if n % 6 == 0 else None, handling_unit_codes="",
+            field=("Hộ tịch", "Đất đai")[n % 2], level="commune",
+        )  # fmt: skip
+        sign = -1 if n % 7 == 0 else 1
+        by_add.add(
+            unit_id=values.unit_id, field=values.field, level=values.level, channel=values.channel,
+            received_at=values.received_at, resolved_at=values.resolved_at, due=values.due_date,
+            paid_online=values.paid_online, digitized=values.digitized, electronic_result=values.electronic_result,
+            apologized=values.apology_sent_on is not None, sign=sign,
+        )  # fmt: skip
+        by_row.add_row(stored_row(values), sign=sign)
+    assert by_row.days == by_add.days
+    assert sorted(by_row.bucket_rows()) == sorted(by_add.bucket_rows())
+    months = {row[1] for row in by_add.bucket_rows() if row[0] == "M"}
+    assert {"2024-01-01", "2024-02-01", "2024-03-01"} <= months

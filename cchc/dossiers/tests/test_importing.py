@@ -8,9 +8,10 @@ import pytest
 
 from cchc.audit.models import AuditEvent
 from cchc.core.errors import ApplicationError
+from cchc.dossiers.aggregates import aggregate_rows, expected_aggregate_rows
 from cchc.dossiers.choices import EventKind
-from cchc.dossiers.importing import import_dossiers
-from cchc.dossiers.models import Dossier, DossierEvent, DossierImport
+from cchc.dossiers.importing import dossier_event_log, import_dossiers
+from cchc.dossiers.models import Dossier, DossierCount, DossierEvent, DossierImport
 
 pytestmark = pytest.mark.usefixtures("catalogue")
 
@@ -45,10 +46,9 @@ def test_import_creates_then_reimport_is_unchanged_then_a_change_updates():
     assert hs2.source_due_date == dt.date(2024, 2, 8)
     assert hs2.due_disagrees
     assert hs2.resolved_at == dt.datetime(2024, 2, 15, 10, 0, tzinfo=VN)
-    assert list(DossierEvent.objects.filter(dossier=hs2).values_list("kind", flat=True)) == [
-        EventKind.RECEIVED,
-        EventKind.RESOLVED,
-    ]
+    # Received and resolved are the dossier's columns: shown in its log, not stored as events.
+    assert [step.kind for step in dossier_event_log(dossier=hs2)] == [EventKind.RECEIVED, EventKind.RESOLVED]
+    assert not DossierEvent.objects.exists()
 
     second = _import(GOOD)
     assert (second.created, second.updated, second.unchanged) == (0, 0, 2)
@@ -62,8 +62,20 @@ def test_import_creates_then_reimport_is_unchanged_then_a_change_updates():
     assert (third.created, third.updated, third.unchanged) == (0, 1, 1)
     hs1 = Dossier.objects.get(code="HS1")
     assert hs1.resolved_at == dt.datetime(2024, 2, 6, 8, 0, tzinfo=VN)
-    assert hs1.events.filter(kind=EventKind.RESOLVED).count() == 1
+    # A newly set resolution is a step of the log, not a correction.
+    assert [step.kind for step in dossier_event_log(dossier=hs1)] == [EventKind.RECEIVED, EventKind.RESOLVED]
+    assert not DossierEvent.objects.exists()
     assert Dossier.objects.count() == 2
+
+    moved = changed.replace("2024-02-06T08:00:00+07:00", "2024-02-06T11:00:00+07:00")
+    assert _import(moved).updated == 1
+    [correction] = DossierEvent.objects.filter(dossier__code="HS1")
+    assert (correction.kind, correction.note) == (EventKind.CORRECTED, "Cập nhật từ tệp nhập: resolved_at")
+    assert [step.kind for step in dossier_event_log(dossier=hs1)] == [
+        EventKind.RECEIVED,
+        EventKind.RESOLVED,
+        EventKind.CORRECTED,
+    ]
 
 
 def test_vietnamese_header_aliases_and_json_lines():
@@ -170,24 +182,24 @@ def test_batches_commit_separately_and_audit_once_each():
 
 
 def test_a_killed_import_leaves_only_whole_batches(monkeypatch):
-    """A crash while writing the second batch rolls that batch back; the first stays."""
+    """A crash while writing the second batch's counters rolls that batch back; the first stays, counted."""
     from cchc.dossiers import importing
 
     calls = {"n": 0}
-    real = importing.DossierEvent.objects.bulk_create
+    real = importing.write_bucket_rows
 
-    def crash_on_second(objs, *args, **kwargs):
+    def crash_on_second(rows):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("killed")
-        return real(objs, *args, **kwargs)
+        return real(rows)
 
-    monkeypatch.setattr(importing.DossierEvent.objects, "bulk_create", crash_on_second)
+    monkeypatch.setattr(importing, "write_bucket_rows", crash_on_second)
     text = HEADER + "".join(f"K{i},TT2,U1,online,2024-02-02T10:00:00+07:00,,,\n" for i in range(5))
     with pytest.raises(RuntimeError):
         _import(text, batch_size=2)
     assert sorted(Dossier.objects.values_list("code", flat=True)) == ["K0", "K1"]
-    assert DossierEvent.objects.count() == 2
+    assert aggregate_rows() == expected_aggregate_rows()
     run = DossierImport.objects.get()
     assert (run.batches, run.created, run.finished_at) == (1, 2, None)
     assert AuditEvent.objects.filter(action="dossier_import.batch").count() == 1
@@ -246,3 +258,275 @@ def test_the_import_restores_the_sqlite_page_cache_it_enlarged():
         assert _import(GOOD).created == 2
         cursor.execute("PRAGMA cache_size")
         assert cursor.fetchone()[0] == before
+
+
+# -- the fast path and the checked path --------------------------------------------------------
+
+#: Every column, in an unusual order (the fast parser reads the cells by position).
+ALL_COLUMNS = (
+    "unit_code,code,received_at,channel,procedure_code,resolved_at,returned_at,outcome,paused_working_days,"
+    "due_date,paid_online,digitized,electronic_result,supplement_requested_at,apology_new_due_date,"
+    "apology_sent_on,handling_unit_codes"
+)
+#: Rows in the usual spellings (the fast path takes them), in other spellings the checked path reads
+#: (aliases, stray spaces, other time formats), impossible ones (rejected), and the odd blank line.
+SPELLINGS = [
+    "U1,F1,2024-02-06T09:00:00+07:00,online,TT2,2024-02-15T10:00:00+07:00,2024-02-16T08:00:00+07:00,result_issued,0,2024-02-15,1,0,1,,,,",
+    "U2,F2,2024-02-02T15:00:00+07:00,counter,TT3,,,,2,,0,1,0,,,,",  # 15:00 on a Friday
+    "U3,F3,2024-02-02T07:59:59Z,post,TT5,2024-02-20T01:00:00Z,,refused,0,02/03/2024,0,0,0,,,,",  # Z: 14:59:59 local
+    "U1,F4,2024-02-02T08:00:00+00:00,online,TT0,,,,0,,true,false,false,,,,",  # 15:00 local
+    "U2,F5,2024-02-10 09:30:00,online,TT1,2024-02-15 09:00:00,,withdrawn,,2024-02-15,1,1,1,,,,U3",  # Tết, naive
+    "U3,F6,06/02/2024 16:45:10,counter,TT10,,,,,,0,0,0,06/02/2024 17:00:00,,,U1",  # VN format
+    "U1,F7,2024-06-28T16:00:00+07:00,online,TT7,2024-07-15T09:00:00+07:00,,result_issued,0,,0,0,0,2024-07-01T10:00:00+07:00,2024-07-20,2024-07-02,",
+    "U2,F8,2025-06-30T15:30:00+07:00,counter,TT2,,,,0,,0,0,0,,,,",  # the last day of the old regime
+    "U3,F9,2025-07-01T09:00:00+07:00,online,TT30,2025-08-01T09:00:00+07:00,,stopped,5,,1,1,1,,,,",
+    # Other spellings of good rows: the checked path.
+    "U1,S1,2024-02-06 09:00,trực tuyến,TT2,,,,,,có,không,x,,,,",
+    "U1, S2 ,2024-02-06T09:00:00.250+07:00,online,TT2,2024-02-07T09:00:00+0700,,có kết quả,0005,2024-2-7,1,0,0,,,,",
+    "U2,S3,6/2/2024 9:00,bưu chính,TT3,,,,,,0,0,0,,,,U1|U3",
+    "U3,S4,2024-02-06T09:00:00+07:00,online,TT2, ,,,,,1,1,1,,,,",
+    "U3,S5,2024-02-06T09:00:00+07:00, online,TT2,,,,,,1 ,1,1,,,,",
+    " U3,S6,2024-02-06T09:00:00+05:00,online,TT2,,,,,,1,1,1,,,,",
+    # Rejected: each for its own reason.
+    "U1,R1,2024-02-06T09:00:00+07:00,online,TT2,2024-02-05T09:00:00+07:00,,,,,,,,,,,",
+    "U1,R2,2024-02-06T09:00:60+07:00,online,TT2,,,,,,,,,,,,",
+    "U1,R3,2024-02-06T09:00:00+07:00,online,TT2,,2024-02-06T08:00:00+07:00,,,,,,,,,,",
+    "U1,R4,2024-02-06T09:00:00+07:00,online,TT2,,,,2501,,,,,,,,",
+    "U1,R5,2024-02-06T09:00:00+07:00,online,TT2,,,,,2024-02-30,,,,,,,",
+    "U1,R6,2024-02-06T09:00:00+07:00,online,TT2,,,,,,,,,,2024-02-07,,",
+    "U1,R7,2024-02-06T09:00:00+07:00,online,TT2,,,,,,,,,,,2024-02-07,",
+    "U1,R8,2014-02-06T09:00:00+07:00,online,TT2,,,,,,,,,,,,",  # outside the calendar
+    "U1,R9,2024-02-06T09:00:00+07:00,online,TT2,2024-02-07T09:00:00+07:00,,,,,,,,2024-02-08T09:00:00+07:00,,,",
+    "U1,R10,2024-02-06T09:00:00+07:00,online,TT2,,,,,,,,,,,,U9",
+    "U1,,2024-02-06T09:00:00+07:00,online,TT2,,,,,,,,,,,,",
+    "U1,T1,2024-02-07T09:00:00+07:00,online,TT2,,,,,,,,,,,,",
+    ",,,,,,,,,,,,,,,,",  # blank: skipped, not counted
+    "U1,T1,2024-02-08T09:00:00+07:00,online,TT2,,,,,,,,,,,,,,",  # two blank trailing cells; T1 again in the batch
+]
+
+
+def _spellings_file() -> str:
+    return ALL_COLUMNS + "\n" + "\n".join(SPELLINGS) + "\n"
+
+
+def _stored_state() -> tuple[list[tuple], dict, list[tuple]]:
+    """Every dossier's stored values (not its time stamps), the counters and the events, comparable across imports."""
+    from cchc.dossiers.stored_rows import STORED_COLUMNS
+
+    dossiers = list(Dossier.objects.order_by("code").values_list(*STORED_COLUMNS))
+    events = list(DossierEvent.objects.order_by("dossier__code", "id").values_list("dossier__code", "kind", "note"))
+    return dossiers, aggregate_rows(), events
+
+
+def _without_fast_path(monkeypatch) -> None:
+    from cchc.dossiers.stored_rows import FastRowParser
+
+    monkeypatch.setattr(FastRowParser, "_compile", lambda self: lambda cells: None)
+
+
+def test_the_fast_path_and_the_checked_path_store_and_reject_exactly_the_same(monkeypatch):
+    """The same file through the fast parser and through the checked path only: same rows, counters, rejections."""
+    fast = _import(_spellings_file(), batch_size=7)
+    fast_state = _stored_state()
+    Dossier.objects.all().delete()
+    DossierCount.objects.all().delete()
+    _without_fast_path(monkeypatch)
+    checked = _import(_spellings_file(), batch_size=7)
+    assert _stored_state() == fast_state
+    assert checked.rejected == fast.rejected
+    assert (checked.created, checked.rejected_count, checked.rows_read) == (fast.created, fast.rejected_count, 28)
+    assert fast.created == 16
+    assert [line for line, _reason in fast.rejected] == [*range(17, 28), 30]
+    assert "dòng 30, cột code: mã hồ sơ 'T1' trùng với dòng 28 trong cùng lô" in fast.rejected[-1][1]
+
+
+def test_the_fast_parser_takes_the_usual_spellings_and_gives_the_checked_values():
+    """Row by row: the fast row equals the checked path's stored row; every usual spelling is taken."""
+    from cchc.dossiers.import_reading import load_catalogue
+    from cchc.dossiers.io import RawRecord, parse_record, read_dossier_file
+    from cchc.dossiers.stored_rows import FastRowParser, stored_row
+
+    catalogue = load_catalogue(None)
+    rows = read_dossier_file(io.StringIO(_spellings_file()), "hoso.csv")
+    parser = FastRowParser(rows.keys, procedures=catalogue.procedures, units=catalogue.units, clock=catalogue.clock)
+    taken = []
+    for number, cells in enumerate(rows.reader, start=2):
+        fast = parser.parse(list(cells)) if len(cells) == parser.width else None
+        record = rows.record(number, cells)
+        checked = (
+            parse_record(record, procedures=catalogue.procedures, units=catalogue.units, calendar=catalogue.calendar)
+            if isinstance(record, RawRecord)
+            else None
+        )
+        if fast is not None:
+            taken.append(fast[0])
+            assert fast == stored_row(checked), number
+    assert taken[:9] == [f"F{n}" for n in range(1, 10)]
+    assert not any(code.startswith(("S", "R")) for code in taken)
+
+
+def test_randomly_respelled_synthetic_rows_read_the_same_on_both_paths():
+    """400 synthetic dossiers across the regime change, each cell spelled at random: fast = checked, row by row."""
+    import csv
+    import random
+
+    from cchc.core.calendar import work_calendar
+    from cchc.dossiers.import_reading import load_catalogue
+    from cchc.dossiers.io import RawRecord, parse_record, read_dossier_file
+    from cchc.dossiers.stored_rows import FastRowParser, stored_row
+    from cchc.dossiers.synthetic import FILE_COLUMNS, generate_dossier_rows, synthetic_procedures, synthetic_units
+    from cchc.organizations.tests.factories import make_unit
+    from cchc.procedures.tests.factories import make_procedure
+
+    units, procedures = synthetic_units(4), synthetic_procedures(6, seed=9)
+    for unit in units:
+        make_unit(code=unit.code)
+    for p in procedures:
+        make_procedure(code=p.code, time_limit_days=p.time_limit_days, field=p.field, level=p.level)
+    rng = random.Random(4)
+
+    def respell_time(text: str) -> str:
+        moment = dt.datetime.fromisoformat(text)
+        return rng.choice(
+            [
+                text,
+                moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                moment.astimezone(dt.UTC).isoformat(),
+                moment.strftime("%Y-%m-%d %H:%M:%S"),
+                moment.strftime("%d/%m/%Y %H:%M:%S"),
+                moment.strftime("%d/%m/%Y %H:%M"),
+                moment.astimezone(dt.timezone(dt.timedelta(hours=9))).isoformat(),
+            ]
+        )
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    columns = [*FILE_COLUMNS, "electronic_result", "supplement_requested_at", "apology_sent_on", "handling_unit_codes"]
+    writer.writerow(columns)
+    rows = generate_dossier_rows(
+        units=units,
+        procedures=procedures,
+        count=400,
+        date_from=dt.date(2025, 5, 1),
+        date_to=dt.date(2025, 8, 31),
+        seed=9,
+        calendar=work_calendar(),
+    )
+    for row in rows:
+        for key in ("received_at", "resolved_at", "returned_at"):
+            if row[key]:
+                row[key] = respell_time(row[key])
+        row["paid_online"] = rng.choice([row["paid_online"], "true" if row["paid_online"] == "1" else "false", "có"])
+        row["channel"] = rng.choice([row["channel"]] * 4 + ["trực tuyến"])
+        if row["apology_new_due_date"] and rng.random() < 0.5:
+            row["apology_sent_on"] = row["received_at"][:10] if row["received_at"][4] == "-" else ""
+        row["electronic_result"] = rng.choice(["", "0", "1", "true"])
+        row["handling_unit_codes"] = rng.choice(["", "", units[0].code, f"{units[1].code}|{units[2].code}"])
+        writer.writerow([row.get(key, "") for key in columns])
+    catalogue = load_catalogue(None)
+    source = read_dossier_file(io.StringIO(out.getvalue()), "syn.csv")
+    parser = FastRowParser(source.keys, procedures=catalogue.procedures, units=catalogue.units, clock=catalogue.clock)
+    taken = 0
+    for number, cells in enumerate(source.reader, start=2):
+        record = source.record(number, cells)
+        assert isinstance(record, RawRecord)
+        checked = parse_record(
+            record, procedures=catalogue.procedures, units=catalogue.units, calendar=catalogue.calendar
+        )
+        fast = parser.parse(list(cells))
+        if fast is not None:
+            taken += 1
+            assert fast == stored_row(checked), (number, cells)
+    assert taken > 40  # about a sixth of the rows keep the usual spelling in every cell
+
+
+def test_a_file_read_by_a_second_process_imports_exactly_as_in_one(tmp_path, monkeypatch):
+    """parallel=True (a forked reader) and parallel=False give the same dossiers, counters, rejections, runs."""
+    path = tmp_path / "hoso.csv"
+    path.write_text(_spellings_file(), encoding="utf-8")
+    seen: list[tuple[int, int]] = []
+    one = import_dossiers(path=path, batch_size=7, parallel=False)
+    state = _stored_state()
+    Dossier.objects.all().delete()
+    DossierCount.objects.all().delete()
+    two = import_dossiers(
+        path=path, batch_size=7, parallel=True, progress=lambda s: seen.append((s.rows_read, s.batches))
+    )
+    assert _stored_state() == state
+    assert (two.created, two.rejected, two.batches) == (one.created, one.rejected, one.batches)
+    assert seen == [(7, 1), (14, 2), (21, 3), (28, 4)]
+    assert import_dossiers(path=path, batch_size=7, parallel=True).unchanged == one.created
+
+
+def test_an_error_in_the_reading_process_stops_the_import_after_whole_batches(tmp_path, monkeypatch):
+    """The reader's exception is raised here; the batches written before it stay, the run is left unfinished."""
+    from cchc.dossiers import import_reading
+
+    real = import_reading.check_record
+
+    def fail_on_r5(record, catalogue):
+        if record.values.get("code") == "R5":
+            raise ZeroDivisionError("boom")
+        return real(record, catalogue)
+
+    monkeypatch.setattr(import_reading, "check_record", fail_on_r5)
+    path = tmp_path / "hoso.csv"
+    path.write_text(_spellings_file(), encoding="utf-8")
+    with pytest.raises(ZeroDivisionError, match="boom"):
+        import_dossiers(path=path, batch_size=7, parallel=True)
+    run = DossierImport.objects.get()
+    assert (run.batches, run.finished_at) == (2, None)
+    assert Dossier.objects.count() == run.created == 14
+    assert aggregate_rows() == expected_aggregate_rows()
+
+
+def test_a_chunk_with_known_codes_upserts_them_and_inserts_the_new_ones():
+    """New, unchanged and changed codes mixed in one chunk: each counted once, counters exact, one correction."""
+    _import(GOOD)
+    mixed = (
+        GOOD.replace(",2024-02-07,1\n", ",2024-02-07,0\n")  # HS1 no longer paid online
+        + "HS3,TT3,U3,post,2024-02-06T10:00:00+07:00,,,0\n"
+    )
+    summary = _import(mixed)
+    assert (summary.created, summary.updated, summary.unchanged) == (1, 1, 1)
+    assert not Dossier.objects.get(code="HS1").paid_online
+    assert list(DossierEvent.objects.values_list("dossier__code", "note")) == [
+        ("HS1", "Cập nhật từ tệp nhập: paid_online")
+    ]
+    assert aggregate_rows() == expected_aggregate_rows()
+
+
+def test_line_numbers_stay_physical_after_a_quoted_cell_over_two_lines():
+    """A code quoted over two lines is read by the checked path; the next rows keep their physical line."""
+    text = (
+        HEADER
+        + '"HS\n1",TT2,U1,online,2024-02-02T10:00:00+07:00,,,\n'  # lines 2–3
+        + "HS2,NOPE,U1,online,2024-02-02T10:00:00+07:00,,,\n"  # line 4
+        + "HS3,TT2,U1,online,2024-02-02T10:00:00+07:00,,,\r\n"  # line 5, CRLF
+    )
+    summary = _import(text)
+    assert summary.created == 2
+    assert [line for line, _reason in summary.rejected] == [4]
+    assert Dossier.objects.filter(code="HS\n1").exists()
+
+
+def test_a_reading_process_that_dies_is_reported_and_the_written_batches_stay(tmp_path, monkeypatch):
+    """A reader killed without a word (here it exits at R5) raises a RuntimeError; whole batches only."""
+    import os
+
+    from cchc.dossiers import import_reading
+
+    real = import_reading.check_record
+
+    def die_on_r5(record, catalogue):
+        if record.values.get("code") == "R5":
+            os._exit(3)
+        return real(record, catalogue)
+
+    monkeypatch.setattr(import_reading, "check_record", die_on_r5)
+    path = tmp_path / "hoso.csv"
+    path.write_text(_spellings_file(), encoding="utf-8")
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        import_dossiers(path=path, batch_size=7, parallel=True)
+    assert DossierImport.objects.get().batches == 2
+    assert aggregate_rows() == expected_aggregate_rows()
