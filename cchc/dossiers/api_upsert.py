@@ -24,7 +24,7 @@ from cchc.organizations.policies import GLOBAL_ROLES, user_grants
 
 router = Router(tags=["Hồ sơ TTHC"])
 
-#: Items per request: the import's batch size, so one request is one transaction.
+#: Items per request; a request is written as one batch, in one transaction.
 MAX_BATCH = 5_000
 _UPSERT_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.REFORM_OFFICE})
 

@@ -17,9 +17,8 @@ from typing import Any
 from django.db.models import Max, Min
 from django.utils.translation import gettext_lazy as _
 
-from cchc.core.workdays import VN_TZ
 from cchc.dossiers import sla
-from cchc.dossiers.models import Dossier, Rating
+from cchc.dossiers.models import Dossier, DossierCount, Rating
 from cchc.dossiers.selectors import DossierStatsTable, dossier_facts_for_period, dossier_stats
 from cchc.organizations.models import OrgUnit
 from cchc.procedures.choices import Level
@@ -61,10 +60,15 @@ def last_complete_month(today: dt.date) -> tuple[int, int]:
 
 
 def available_years(today: dt.date) -> list[int]:
-    """Years from the first dossier received to this year, newest first (this year alone when none)."""
-    bounds = Dossier.objects.aggregate(first=Min("received_at"), last=Max("received_at"))
-    first = bounds["first"].astimezone(VN_TZ).year if bounds["first"] else today.year
-    last = max(today.year, bounds["last"].astimezone(VN_TZ).year if bounds["last"] else today.year)
+    """Years from the first dossier received to this year, newest first (this year alone when none).
+
+    Read from the year buckets of the counters (a few rows per unit and year), not from
+    the dossiers: the dossier table has no index on the receipt time (docs/adr/0006).
+    """
+    years = DossierCount.objects.filter(grain=DossierCount.Grain.YEAR, received__gt=0)
+    bounds = years.aggregate(first=Min("day"), last=Max("day"))
+    first = bounds["first"].year if bounds["first"] else today.year
+    last = max(today.year, bounds["last"].year if bounds["last"] else today.year)
     return list(range(last, first - 1, -1))
 
 

@@ -255,3 +255,13 @@ def test_nav_and_home_link_to_the_one_stop_pages(client: Client) -> None:
     html = client.get("/mot-cua/tra-cuu/").content.decode()
 
     assert 'href="/mot-cua/">Một cửa</a>' in html
+
+
+def test_the_year_menu_runs_from_the_first_year_with_dossiers_to_this_year() -> None:
+    """Read from the counters' year buckets: a dossier received on 1/1/2022 local time (31/12/2021 UTC) is 2022's."""
+    from cchc.dossiers.disclosure import available_years
+
+    today = dt.date(2025, 3, 1)
+    assert available_years(today) == [2025]
+    save_all([build("Y1", "TT1", "U1", dt.datetime(2022, 1, 1, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=7))))])
+    assert available_years(today) == [2025, 2024, 2023, 2022]
