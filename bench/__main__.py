@@ -7,7 +7,10 @@ so they do not share a process. Results are recorded by hand in ``docs/performan
 import subprocess
 import sys
 
-BENCHMARKS = ("bench.bench_restorer", "bench.bench_plan_import", "bench.bench_plan_page")
+# bench.dossiers is left out: a 1M-dossier run takes minutes (docs/performance.md has its commands).
+BENCHMARKS = (
+    "bench.bench_restorer", "bench.bench_plan_import", "bench.bench_plan_page", "bench.scoring", "bench.reports",
+)  # fmt: skip
 
 
 def main() -> int:
