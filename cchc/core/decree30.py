@@ -186,12 +186,30 @@ def _write(paragraph: Paragraph, text: str, *, size: float, bold: bool = False, 
     return paragraph
 
 
+#: What follows ``w:pBdr`` in a ``w:pPr`` (ECMA-376 Part 1, §17.3.1.26 CT_PPr is a sequence; Word checks it).
+_AFTER_P_BDR = tuple(
+    f"w:{name}"
+    for name in (
+        "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE",
+        "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents",
+        "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId",
+        "cnfStyle", "rPr", "sectPr", "pPrChange",
+    )
+)  # fmt: skip
+
+
+#: What follows ``w:tblBorders`` in a ``w:tblPr`` (§17.4.60 CT_TblPr).
+_AFTER_TBL_BORDERS = (
+    "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange",
+)  # fmt: skip
+
+
 def _border(paragraph: Paragraph, side: str, *, size_eighths: int = 6) -> None:
     p_pr = paragraph._p.get_or_add_pPr()
     borders = p_pr.find(qn("w:pBdr"))
     if borders is None:
         borders = OxmlElement("w:pBdr")
-        p_pr.append(borders)
+        p_pr.insert_element_before(borders, *_AFTER_P_BDR)
     edge = OxmlElement(f"w:{side}")
     edge.set(qn("w:val"), "single")
     edge.set(qn("w:sz"), str(size_eighths))
@@ -207,7 +225,7 @@ def _mark_size(paragraph: Paragraph, size: float) -> None:
     sz = OxmlElement("w:sz")
     sz.set(qn("w:val"), str(int(size * 2)))
     r_pr.append(sz)
-    p_pr.append(r_pr)
+    p_pr.insert_element_before(r_pr, "w:sectPr", "w:pPrChange")
 
 
 def _grid(table: Table, widths_mm: Sequence[float]) -> None:
@@ -251,10 +269,11 @@ def _table_borders(table: Table, *, visible: bool) -> None:
         else:
             edge.set(qn("w:val"), "nil")
         borders.append(edge)
-    tbl_pr.append(borders)
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
+    for old in tbl_pr.findall(qn("w:tblBorders")):
+        tbl_pr.remove(old)
+    # In the schema's place (CT_TblPr is a sequence): Word refuses a document with them out of order.
+    tbl_pr.insert_element_before(borders, *_AFTER_TBL_BORDERS)
+    table.autofit = False  # the one w:tblLayout type="fixed", placed by python-docx
 
 
 def _repeat_as_header(row: _Row) -> None:

@@ -249,6 +249,55 @@ def test_table_has_borders_a_repeated_bold_header_13_pt_and_a_bold_footer() -> N
                 assert bool(run.bold) == (index in (0, 3))
 
 
+#: The children of ``w:tblPr`` in the order of the WordprocessingML schema (ECMA-376 Part 1, §17.4.60 CT_TblPr).
+TBL_PR_ORDER = [
+    qn(f"w:{name}")
+    for name in (
+        "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW", "jc",
+        "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption",
+        "tblDescription", "tblPrChange",
+    )
+]  # fmt: skip
+
+
+def test_every_table_property_appears_once_in_the_schemas_order() -> None:
+    """Word refuses (or "repairs") a document whose ``w:tblPr`` children are out of order or repeated."""
+    doc = _open(_build())
+    assert len(doc.tables) >= 3  # the header block, the closing, the appendix table
+    for table in doc.tables:
+        tags = [child.tag for child in table._tbl.tblPr]
+        assert len(tags) == len(set(tags)), tags
+        assert tags == sorted(tags, key=TBL_PR_ORDER.index), tags
+        layout = table._tbl.tblPr.find(qn("w:tblLayout"))
+        assert layout is not None
+        assert layout.get(qn("w:type")) == "fixed"
+
+
+#: The children of ``w:pPr`` in the schema's order (§17.3.1.26 CT_PPr).
+P_PR_ORDER = [
+    qn(f"w:{name}")
+    for name in (
+        "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+        "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct",
+        "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
+        "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+        "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange",
+    )
+]  # fmt: skip
+
+
+def test_every_paragraph_property_appears_once_in_the_schemas_order() -> None:
+    """The header block's rules are paragraph borders with a small mark: both go in their schema place."""
+    doc = _open(_build())
+    ruled = 0
+    for p_pr in doc.element.body.iter(qn("w:pPr")):
+        tags = [child.tag for child in p_pr]
+        assert len(tags) == len(set(tags)), tags
+        assert tags == sorted(tags, key=P_PR_ORDER.index), tags
+        ruled += qn("w:pBdr") in tags
+    assert ruled >= 2  # under the issuer and under the motto
+
+
 def test_table_refuses_rows_of_the_wrong_width() -> None:
     doc = Decree30Document()
     with pytest.raises(ValueError, match="2 cells"):
