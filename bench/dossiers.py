@@ -25,12 +25,20 @@ Steps (only 3 and 4 are the ingest measurement):
    one more year of ``--dossiers`` each) to show that it does not grow with history;
    the raw-row path (``dossier_stats_from_rows``) once, and a check that both agree;
    also the two other readers of the dossier table whose index changed with the ingest
-   path (docs/adr/0006): one unit's facts (its public page) and the years on offer.
+   path (docs/adr/0006): one unit's facts (its public page) and the years on offer;
+6. the two sides of the ingest apart, after emptying the dossier tables so that they
+   start as the import did (``--floor-rows`` rows of the last file, codes prefixed
+   ``F-``): reading and checking alone, in this process, and the database work alone
+   (the same writer as the import: inserts, Biểu 06 counters, run row and audit row,
+   one transaction per batch) on rows read beforehand. The second bounds the import
+   however fast the reading gets. Also how much two busy processes get done on this
+   machine compared with one (``cpu_parallelism``), since the import runs two.
 """
 
 import argparse
 import csv
 import datetime as dt
+import gc
 import os
 import resource
 import sqlite3
@@ -56,9 +64,11 @@ from django.db import connection  # noqa: E402
 
 from cchc.core.calendar import work_calendar  # noqa: E402
 from cchc.dossiers.disclosure import available_years  # noqa: E402
-from cchc.dossiers.importing import import_dossiers  # noqa: E402
+from cchc.dossiers.import_reading import Chunk, csv_parts, load_catalogue  # noqa: E402
+from cchc.dossiers.importing import DEFAULT_BATCH_SIZE, _import_parts, import_dossiers  # noqa: E402
+from cchc.dossiers.io import CsvRows, read_dossier_file  # noqa: E402
 from cchc.dossiers.management.commands.generate_dossiers import _create_catalogue  # noqa: E402
-from cchc.dossiers.models import Dossier, DossierCount  # noqa: E402
+from cchc.dossiers.models import Dossier, DossierCount, DossierEvent  # noqa: E402
 from cchc.dossiers.selectors import dossier_facts_for_period, dossier_stats, dossier_stats_from_rows  # noqa: E402
 from cchc.dossiers.synthetic import (  # noqa: E402
     FILE_COLUMNS,
@@ -175,6 +185,78 @@ def report_stats(runs: int, *, check_raw: bool, unit_code: str) -> None:
             raise SystemExit("The counters disagree with the raw rows.")
 
 
+def _spin(loops: int) -> None:
+    total = 0
+    for number in range(loops):
+        total += number
+
+
+def cpu_parallelism(loops: int = 20_000_000) -> float:
+    """How many times one process's work two busy processes get done in the same time (2.0 = two whole cores)."""
+    import multiprocessing
+
+    started = time.perf_counter()
+    _spin(loops)
+    alone = time.perf_counter() - started
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_spin, args=(loops,)) for _ in range(2)]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return 2 * alone / (time.perf_counter() - started)
+
+
+def _empty_dossier_tables() -> None:
+    """Delete every dossier, event and counter (the end of a run), so the sample starts as the import did."""
+    tables = [connection.ops.quote_name(model._meta.db_table) for model in (DossierEvent, Dossier, DossierCount)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+        else:
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - the models' own table names
+
+
+def report_floor(path: Path, count: int, base_rate: float) -> None:
+    """Reading alone and the database work alone, on the first ``count`` rows of ``path``, into empty tables."""
+    _empty_dossier_tables()
+    sample = _TMP / "floor.csv"
+    with path.open(encoding="utf-8", newline="") as source, sample.open("w", encoding="utf-8", newline="") as target:
+        target.write(source.readline())
+        for _number, line in zip(range(count), source, strict=False):
+            target.write("F-" + line)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # as import_dossiers does
+    try:
+        with sample.open("rb") as handle:
+            rows = read_dossier_file(handle, sample.name)
+            assert isinstance(rows, CsvRows)
+            catalogue = load_catalogue(None)
+            started = time.perf_counter()
+            parts = list(csv_parts(rows, catalogue, batch_size=DEFAULT_BATCH_SIZE))
+            reading = time.perf_counter() - started
+        written = sum(len(part.rows) for part in parts if isinstance(part, Chunk))
+        started = time.perf_counter()
+        summary = _import_parts((part for part in parts), name=sample.name, actor=None)
+        writing = time.perf_counter() - started
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    if summary.created != written:
+        raise SystemExit(f"The floor sample wrote {summary.created:,} of {written:,} rows.")
+    per_row = writing / written * 1e6
+    ceiling = written / writing
+    print(
+        f"apart, on {written:,} rows: reading and checking alone {reading / written * 1e6:.2f} µs/row; "
+        f"database work alone {per_row:.2f} µs/row, so at most {ceiling:,.0f} rows/s "
+        f"({ceiling / base_rate:.0%} of the baseline) however fast the reading",
+        flush=True,
+    )
+    print(f"  two busy processes on this machine do {cpu_parallelism():.2f}× the work of one", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dossiers", type=int, default=1_000_000, help="dossiers per year of data (ingest size)")
@@ -184,6 +266,9 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--no-raw", action="store_true", help="skip the raw-row path (slow at millions)")
+    parser.add_argument(
+        "--floor-rows", type=int, default=200_000, help="rows for the two sides measured apart (0: skip)"
+    )
     parser.add_argument(
         "--parallel",
         choices=("auto", "yes", "no"),
@@ -248,6 +333,8 @@ def main() -> int:
                 flush=True,
             )
             report_stats(args.runs, check_raw=not args.no_raw, unit_code=unit_code)
+        if args.floor_rows:
+            report_floor(path, min(args.floor_rows, args.dossiers), base_rate)
     finally:
         if vendor == "postgresql":
             connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)

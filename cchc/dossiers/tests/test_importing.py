@@ -530,3 +530,27 @@ def test_a_reading_process_that_dies_is_reported_and_the_written_batches_stay(tm
         import_dossiers(path=path, batch_size=7, parallel=True)
     assert DossierImport.objects.get().batches == 2
     assert aggregate_rows() == expected_aggregate_rows()
+
+
+def test_a_unit_or_procedure_with_dossiers_cannot_be_deleted():
+    """The keys are checked by the import, not by the database (ADR 0006); deleting what they point to still fails.
+
+    PROTECT is Django's deletion collector: it finds the dossiers (and the unit's counters)
+    and refuses, and nothing is deleted.
+    """
+    from django.db.models import ProtectedError
+
+    from cchc.organizations.models import OrgUnit
+    from cchc.procedures.models import Procedure
+
+    assert _import(GOOD).created == 2
+    with pytest.raises(ProtectedError) as refused:
+        OrgUnit.objects.get(code="U1").delete()
+    blockers = {type(obj) for obj in refused.value.protected_objects}
+    assert {Dossier, DossierCount} <= blockers
+    with pytest.raises(ProtectedError) as refused:
+        Procedure.objects.get(code="TT2").delete()
+    assert {obj.code for obj in refused.value.protected_objects} == {"HS1", "HS2"}
+    assert OrgUnit.objects.filter(code="U1").exists()
+    assert Procedure.objects.filter(code="TT2").exists()
+    assert Dossier.objects.count() == 2
