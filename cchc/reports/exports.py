@@ -46,10 +46,10 @@ from cchc.core.decree30 import Align, Decree30Document, Issuer, Signature, numbe
 from cchc.core.text import fold
 from cchc.core.workdays import VN_TZ
 from cchc.organizations.choices import UnitKind
+from cchc.organizations.issuers import issuer_name, place_name
 from cchc.organizations.models import OrgUnit
 from cchc.reports.consolidation import SUM, FieldTotal, ProvinceData
 from cchc.reports.models import ProvinceReport
-from cchc.tasks.docx_export import issuer_name, place_name
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

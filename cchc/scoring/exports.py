@@ -38,12 +38,12 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from cchc.core.decree30 import TABLE_SIZE, Align, Decree30Document, Signature
+from cchc.organizations.issuers import ADMINISTRATIVE_KINDS, issuer_for_unit
 from cchc.organizations.models import OrgUnit
 from cchc.scoring import calculations
 from cchc.scoring.choices import RoundStatus
 from cchc.scoring.models import AssessmentRound, Criterion
 from cchc.scoring.selectors import RoundResults, UnitResult, previous_round, round_results
-from cchc.tasks.docx_export import ADMINISTRATIVE_KINDS, issuer_for_unit
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -16,9 +16,10 @@ complete in the file.
 
 from decimal import Decimal
 
-from cchc.core.decree30 import Align, Decree30Document, Issuer, Signature, number_line, vietnamese_date
+from cchc.core.decree30 import Align, Decree30Document, Signature, number_line, vietnamese_date
 from cchc.core.text import fold
 from cchc.organizations.choices import UnitKind
+from cchc.organizations.issuers import is_administrative, issuer_for_unit, issuer_in_text, place_name
 from cchc.organizations.models import OrgUnit
 from cchc.plans.choices import NodeKind
 from cchc.plans.models import Plan
@@ -35,11 +36,6 @@ from cchc.tasks.spreadsheets.layout import (
     COL_TITLE,
 )
 
-PEOPLES_COMMITTEE = "Ủy ban nhân dân"
-ADMINISTRATIVE_KINDS = frozenset({UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.COMMUNE})
-# The words an administrative unit's name starts with, left out of the place line
-# ("Tỉnh Hải Dương" → "Hải Dương, ngày …"); longest first.
-_PLACE_PREFIXES = ("thanh pho", "thi tran", "thi xa", "tinh", "huyen", "quan", "phuong", "xa")
 _SIGNER_TITLES = {
     UnitKind.DEPARTMENT: "GIÁM ĐỐC",
     UnitKind.INSPECTORATE: "CHÁNH THANH TRA",
@@ -55,65 +51,16 @@ APPENDIX_ALIGNS: tuple[Align, ...] = ("center", "left", "left", "left", "left", 
 TOTAL_LABEL = "Tổng cộng"
 
 
-def _is_administrative(unit: OrgUnit) -> bool:
-    return unit.kind in ADMINISTRATIVE_KINDS
-
-
-def _without_place(name: str, parent: OrgUnit | None) -> str:
-    """ "Sở Nội vụ tỉnh Hải Dương" under "Tỉnh Hải Dương" → "Sở Nội vụ" (the upper line says it)."""
-    if parent is not None and fold(name).endswith(" " + fold(parent.name)):
-        return name[: len(name) - len(parent.name)].rstrip(" ,-")
-    return name
-
-
-def issuer_name(unit: OrgUnit, *, as_parent: bool = False) -> str:
-    """The unit as the header block prints it, upper case.
-
-    A People's Committee takes two lines ("ỦY BAN NHÂN DÂN / TỈNH HẢI DƯƠNG"), or the
-    short "UBND TỈNH HẢI DƯƠNG" when it stands above a department's name.
-    """
-    if _is_administrative(unit):
-        return (f"UBND {unit.name}" if as_parent else f"{PEOPLES_COMMITTEE}\n{unit.name}").upper()
-    return _without_place(unit.name, unit.parent).upper()
-
-
-def issuer_for_unit(unit: OrgUnit) -> Issuer:
-    """The issuing body and, for a body that is not a People's Committee, the one above it."""
-    if _is_administrative(unit) or unit.parent is None:
-        return Issuer(issuer_name(unit))
-    return Issuer(issuer_name(unit), parent=issuer_name(unit.parent, as_parent=True))
-
-
-def _issuer_in_text(unit: OrgUnit) -> str:
-    """The unit as a sentence names it: "Ủy ban nhân dân tỉnh Hải Dương", "Sở Nội vụ"."""
-    if _is_administrative(unit):
-        return f"{PEOPLES_COMMITTEE} {unit.name[:1].lower()}{unit.name[1:]}"
-    return _without_place(unit.name, unit.parent)
-
-
-def place_name(unit: OrgUnit) -> str:
-    """The place of issue: the nearest administrative unit at or above ``unit``, without its kind word."""
-    current: OrgUnit | None = unit
-    while current is not None and not _is_administrative(current):
-        current = current.parent
-    name = (current or unit).name
-    key = fold(name)
-    for prefix in _PLACE_PREFIXES:
-        if key.startswith(prefix + " "):
-            return name[len(prefix) + 1 :].strip()
-    return name
-
-
 def _symbol(unit: OrgUnit) -> str:
     """The issuer's part of the document symbol: "UBND", or the unit code's last segment."""
-    if _is_administrative(unit):
+    if is_administrative(unit):
         return "UBND"
     tail = unit.code.rsplit(".", 1)[-1]
     return tail if tail.isascii() and tail.isalnum() else ""
 
 
 def _signature(unit: OrgUnit) -> Signature:
-    if _is_administrative(unit):
+    if is_administrative(unit):
         return Signature(authority="TM. ỦY BAN NHÂN DÂN", title="CHỦ TỊCH")
     return Signature(authority="", title=_SIGNER_TITLES.get(UnitKind(unit.kind), "THỦ TRƯỞNG CƠ QUAN"))
 
@@ -142,7 +89,7 @@ def _recipients(unit: OrgUnit) -> list[str]:
         ]
     if unit.kind == UnitKind.COMMUNE:
         return ["UBND cấp huyện (để báo cáo)", "Thường trực Đảng ủy, HĐND", "Các ban, ngành, đoàn thể", "Lưu: VT"]
-    above = [f"{_issuer_in_text(unit.parent)} (để báo cáo)"] if unit.parent else []
+    above = [f"{issuer_in_text(unit.parent)} (để báo cáo)"] if unit.parent else []
     return [*above, "Sở Nội vụ (để theo dõi)", "Lãnh đạo đơn vị", "Các phòng, đơn vị trực thuộc", "Lưu: VT"]
 
 
@@ -276,7 +223,7 @@ def plan_export_docx(*, plan: Plan) -> bytes:
     doc.appendix(
         title="Phụ lục",
         subtitle="DANH MỤC NHIỆM VỤ",
-        reference=f"(Kèm theo Kế hoạch số {number} {issued} của {_issuer_in_text(unit)})",
+        reference=f"(Kèm theo Kế hoạch số {number} {issued} của {issuer_in_text(unit)})",
         landscape=True,
     )
     rows, totals = appendix_rows(plan_tasks(plan), UnitDirectory.for_plan(plan))

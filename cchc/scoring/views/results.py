@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cchc.core.text import fold
+from cchc.organizations.issuers import place_name
 from cchc.scoring import exports
 from cchc.scoring.calculations import percent_of, round_points
 from cchc.scoring.choices import RoundStatus
@@ -44,7 +45,6 @@ from cchc.scoring.selectors import (
     round_results,
     round_sensitivity,
 )
-from cchc.tasks.docx_export import place_name
 
 PROFILE_WIDTH = 520
 PROFILE_ROW = 44

@@ -16,15 +16,13 @@ from docx.shared import Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from cchc.organizations.choices import UnitKind
 from cchc.organizations.importing import cohorts_load_default, units_load_default
 from cchc.organizations.models import OrgUnit
-from cchc.organizations.tests.factories import make_unit
 from cchc.plans.choices import NodeKind
 from cchc.plans.models import Plan
 from cchc.plans.services import plan_import_confirm, plan_import_create
 from cchc.tasks.choices import DeadlineKind, ProductKind, TaskStatus
-from cchc.tasks.docx_export import body_paragraphs, issuer_for_unit, place_name, plan_export_docx
+from cchc.tasks.docx_export import body_paragraphs, plan_export_docx
 from cchc.tasks.models import Task
 from cchc.tasks.services import tasks_generate_from_plan
 from cchc.tasks.tests.factories import make_node, make_plan, make_task
@@ -224,24 +222,6 @@ def test_a_department_plan_names_its_committee_above_it_and_its_director_signs(t
     assert [p.text for p in doc.tables[1].cell(0, 1).paragraphs if p.text] == ["GIÁM ĐỐC"]
     assert "- Ủy ban nhân dân tỉnh Thử Nghiệm (để báo cáo);" in [p.text for p in doc.tables[1].cell(0, 0).paragraphs]
     assert "CCHC năm 2023 của Sở A" in [p.text for p in doc.paragraphs]
-
-
-def test_issuer_and_place_of_real_unit_names(db: None) -> None:
-    province = make_unit(code="HD", kind=UnitKind.PROVINCE, name="Tỉnh Hải Dương")
-    department = make_unit(code="HD.SNV", parent=province, name="Sở Nội vụ tỉnh Hải Dương")
-    city = make_unit(code="HD.H288", parent=province, kind=UnitKind.DISTRICT, name="Thành phố Hải Dương")
-    ward = make_unit(code="HD.H288.X1", parent=city, kind=UnitKind.COMMUNE, name="Phường Trần Phú")
-    assert issuer_for_unit(province).name == "ỦY BAN NHÂN DÂN\nTỈNH HẢI DƯƠNG"
-    assert issuer_for_unit(department).name == "SỞ NỘI VỤ"
-    assert issuer_for_unit(department).parent == "UBND TỈNH HẢI DƯƠNG"
-    assert issuer_for_unit(city).name == "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HẢI DƯƠNG"
-    assert issuer_for_unit(city).parent == ""
-    assert [place_name(unit) for unit in (province, department, city, ward)] == [
-        "Hải Dương",
-        "Hải Dương",
-        "Hải Dương",
-        "Trần Phú",
-    ]
 
 
 def test_body_lines_wrapped_by_the_source_are_joined() -> None:
