@@ -13,6 +13,8 @@ import io
 import random
 from typing import Any
 
+from django.utils import timezone
+
 from cchc.core.calendar import work_calendar
 from cchc.core.errors import ApplicationError
 from cchc.dossiers.choices import RatingCriterion
@@ -84,7 +86,9 @@ def dossiers_load_demo(*, actor: Any = None) -> dict[str, Any]:
     summary = import_dossiers(stream=buffer, filename=f"demo-hai-duong-{YEAR}.csv", actor=actor)
 
     rng = random.Random(SEED)  # noqa: S311 - reproducible demo data, not secrets
-    codes = [row["code"] for row in rows if row["resolved_at"]]
+    # A citizen rates when the result is returned, or within a few days of it.
+    returned = {row["code"]: row["returned_at"] or row["resolved_at"] for row in rows if row["resolved_at"]}
+    codes = list(returned)
     chosen = sorted(rng.sample(codes, min(RATINGS, len(codes))))
     rated = set(Rating.objects.filter(dossier__code__in=chosen).values_list("dossier__code", flat=True))
     known = set(Dossier.objects.filter(code__in=chosen).values_list("code", flat=True))
@@ -94,7 +98,8 @@ def dossiers_load_demo(*, actor: Any = None) -> dict[str, Any]:
             continue
         # Mostly satisfied citizens, as in the published surveys; a few unhappy ones.
         scores = {c: rng.choices((0, 1, 2), weights=(1, 3, 8))[0] for c in RatingCriterion.values}
-        rating_submit(dossier_code=code, scores=scores)
+        when = dt.datetime.fromisoformat(returned[code]) + dt.timedelta(hours=rng.randint(1, 96))
+        rating_submit(dossier_code=code, scores=scores, submitted_at=min(when, timezone.now()))
         added += 1
     return {
         "dossiers_created": summary.created,

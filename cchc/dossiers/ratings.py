@@ -5,6 +5,7 @@ resolved or its result returned, no personal data kept. ``rating_summary`` reads
 aggregate of a unit (or of everything) for the public pages and the API.
 """
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -13,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record
 from cchc.core.errors import ApplicationError
@@ -52,8 +54,20 @@ def _validated_scores(scores: Mapping[Any, Any]) -> dict[str, int]:
     return clean
 
 
-def rating_submit(*, dossier_code: str, scores: Mapping[Any, Any], comment: str = "", ip: str | None = None) -> Rating:
+def rating_submit(
+    *,
+    dossier_code: str,
+    scores: Mapping[Any, Any],
+    comment: str = "",
+    ip: str | None = None,
+    submitted_at: dt.datetime | None = None,
+) -> Rating:
     """Record a citizen's rating of the dossier ``dossier_code``: 9 criteria, each 0, 1 or 2.
+
+    ``submitted_at`` is when the citizen rated (default: now): a rating taken from a
+    one-stop system's export keeps its own time, which decides the month it counts in
+    (Decision 766 satisfaction). It may not be in the future nor before the dossier had
+    a result.
 
     ``scores`` maps every :class:`RatingCriterion` (or its value) to 0, 1 or 2.
     ``ip``, when given, only feeds the per-IP rate limit (``RATING_LIMIT`` a minute); it
@@ -68,6 +82,15 @@ def rating_submit(*, dossier_code: str, scores: Mapping[Any, Any], comment: str 
     if ip is not None:
         rate_limit_hit(bucket="rating", ip=ip, limit=RATING_LIMIT)
     clean = _validated_scores(scores)
+    now = timezone.now()
+    when = now if submitted_at is None else submitted_at
+    if timezone.is_naive(when):
+        raise ValueError("submitted_at must be an aware datetime.")
+    if when > now:
+        raise ApplicationError(
+            _("Thời điểm đánh giá %(at)s ở tương lai.") % {"at": timezone.localtime(when).strftime("%d/%m/%Y %H:%M")},
+            code="dossiers.rating_in_future",
+        )
     comment = comment.strip()
     if len(comment) > COMMENT_MAX_LENGTH:
         raise ApplicationError(f"Góp ý dài quá {COMMENT_MAX_LENGTH} ký tự.", code="dossiers.rating_comment_too_long")
@@ -81,6 +104,17 @@ def rating_submit(*, dossier_code: str, scores: Mapping[Any, Any], comment: str 
                 f"Hồ sơ {code} đang được giải quyết: chỉ đánh giá được sau khi đã có kết quả.",
                 code="dossiers.rating_too_early",
             )
+        result_at = min(t for t in (dossier.resolved_at, dossier.returned_at) if t is not None)
+        if when < result_at:
+            raise ApplicationError(
+                _("Thời điểm đánh giá %(at)s trước khi hồ sơ %(code)s có kết quả (%(result)s).")
+                % {
+                    "at": timezone.localtime(when).strftime("%d/%m/%Y %H:%M"),
+                    "code": code,
+                    "result": timezone.localtime(result_at).strftime("%d/%m/%Y %H:%M"),
+                },
+                code="dossiers.rating_before_result",
+            )
         if Rating.objects.filter(dossier=dossier).exists():
             raise ApplicationError(
                 f"Hồ sơ {code} đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần.",
@@ -90,7 +124,7 @@ def rating_submit(*, dossier_code: str, scores: Mapping[Any, Any], comment: str 
             with transaction.atomic():
                 rating = Rating.objects.create(
                     dossier=dossier,
-                    submitted_at=timezone.now(),
+                    submitted_at=when,
                     total=sum(clean.values()),
                     comment=comment,
                     **clean,

@@ -1,5 +1,7 @@
 """rating_submit: once per dossier, only when resolved or returned, 9 criteria × 0–2, nothing personal kept."""
 
+import datetime as dt
+
 import pytest
 from django.core.cache import cache
 
@@ -127,3 +129,21 @@ def test_summary_averages_per_unit_and_criterion() -> None:
     assert rating_summary().count == 3
     empty = rating_summary(unit_code="U3")
     assert (empty.count, empty.average_total) == (0, None)
+
+
+def test_a_rating_keeps_the_time_it_was_given_within_the_dossiers_life() -> None:
+    """An exported rating keeps its time (it decides the month it counts in); never before the result, never ahead."""
+    from django.utils import timezone
+
+    rating = rating_submit(dossier_code="DONE", scores=ALL_TWO, submitted_at=at("2024-06-04", 15))
+    assert rating.submitted_at == at("2024-06-04", 15)
+    assert rating_submit(dossier_code="OTHER", scores=ALL_TWO).submitted_at <= timezone.now()
+
+    with pytest.raises(ApplicationError) as caught:
+        rating_submit(dossier_code="RETURNED", scores=ALL_TWO, submitted_at=at("2024-06-04"))
+    assert caught.value.code == "dossiers.rating_before_result"
+    assert "05/06/2024 09:00" in caught.value.message  # the return is its only result
+    with pytest.raises(ApplicationError) as caught:
+        rating_submit(dossier_code="RETURNED", scores=ALL_TWO, submitted_at=timezone.now() + dt.timedelta(days=1))
+    assert caught.value.code == "dossiers.rating_in_future"
+    assert Rating.objects.count() == 2
