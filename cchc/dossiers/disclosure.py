@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q
 from django.utils.translation import gettext_lazy as _
 
 from cchc.dossiers import sla
@@ -57,6 +57,32 @@ def last_complete_month(today: dt.date) -> tuple[int, int]:
     """The month before ``today``'s: the latest month whose figures no longer change with time."""
     first = today.replace(day=1) - dt.timedelta(days=1)
     return first.year, first.month
+
+
+def default_month(today: dt.date) -> tuple[int, int]:
+    """The month a public page opens on: the last complete month, or the latest month before it with dossiers.
+
+    A month has dossiers when one was received or resolved in it (its month bucket of
+    the counters). A live province has them every month, so its pages open on last
+    month; a demo of past years, or a province whose systems stopped sending, opens on
+    the latest month that has figures instead of a table of zeros. Two small queries on
+    the counters: the latest year bucket, then that year's month buckets.
+    """
+    year, month = last_complete_month(today)
+    activity = Q(received__gt=0) | Q(resolved_early__gt=0) | Q(resolved_on_time__gt=0) | Q(resolved_late__gt=0)
+    counters = DossierCount.objects.filter(activity)
+    latest_year = counters.filter(grain=DossierCount.Grain.YEAR, day__lte=dt.date(year, 1, 1)).aggregate(
+        day=Max("day")
+    )["day"]
+    if latest_year is None:
+        return year, month
+    last_bucket = min(dt.date(year, month, 1), dt.date(latest_year.year, 12, 1))
+    latest = counters.filter(grain=DossierCount.Grain.MONTH, day__gte=latest_year, day__lte=last_bucket).aggregate(
+        day=Max("day")
+    )["day"]
+    if latest is None:
+        return year, month
+    return latest.year, latest.month
 
 
 def available_years(today: dt.date) -> list[int]:

@@ -39,8 +39,8 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 def _month_choice(request: HttpRequest, today: dt.date) -> tuple[int, int]:
-    """The year and month asked for, or the last complete month; nonsense falls back to the default."""
-    default_year, default_month = disclosure.last_complete_month(today)
+    """The year and month asked for, or ``disclosure.default_month``; nonsense falls back to the default."""
+    default_year, default_month = disclosure.default_month(today)
     try:
         year = int(request.GET.get("nam", default_year))
         month = int(request.GET.get("thang", default_month))

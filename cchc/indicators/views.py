@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cchc.core.errors import ApplicationError, PermissionDeniedError
-from cchc.dossiers.disclosure import last_complete_month
+from cchc.dossiers.disclosure import default_month
 from cchc.indicators import calculations as calc
 from cchc.indicators.exports import indicator_table_csv
 from cchc.indicators.forms import IndicatorValueForm
@@ -57,15 +57,15 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 def _month_choice(params: Any, today: dt.date) -> tuple[int, int]:
-    """The year and month asked for (``nam``, ``thang``), else the last complete month."""
-    default_year, default_month = last_complete_month(today)
+    """The year and month asked for (``nam``, ``thang``), else the one-stop pages' default (``default_month``)."""
+    default_year, default = default_month(today)
     try:
         year = int(params.get("nam", default_year))
-        month = int(params.get("thang", default_month))
+        month = int(params.get("thang", default))
     except (TypeError, ValueError):
-        return default_year, default_month
+        return default_year, default
     if not (2000 <= year <= today.year + 1 and 1 <= month <= 12):
-        return default_year, default_month
+        return default_year, default
     return year, month
 
 

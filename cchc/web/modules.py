@@ -23,6 +23,53 @@ class Module:
     url: str
 
 
+def _public_tasks() -> Module:
+    return Module(
+        _("Công khai tiến độ"),
+        _("Nhiệm vụ cải cách hành chính được công khai cho người dân theo dõi."),
+        reverse("public:task_list"),
+    )
+
+
+def _one_stop() -> Module:
+    return Module(
+        _("Một cửa"),
+        _("Kết quả giải quyết hồ sơ theo Biểu 06 hằng tháng, tra cứu và đánh giá hồ sơ."),
+        reverse("dossiers:province"),
+    )
+
+
+def _index_766() -> Module:
+    return Module(
+        _("Chỉ số 766"),
+        _("Chỉ số phục vụ người dân, doanh nghiệp theo Quyết định 766/QĐ-TTg, theo đơn vị và tháng."),
+        reverse("indicators:index"),
+    )
+
+
+def _par_results() -> Module:
+    return Module(
+        _("Kết quả Chỉ số CCHC"),
+        _("Kết quả, xếp hạng Chỉ số cải cách hành chính đã công bố."),
+        reverse("scoring:public_list"),
+    )
+
+
+def public_modules() -> list[Module]:
+    """What anyone opens without signing in (the home page lists them for a visitor)."""
+    return [
+        _one_stop(),
+        Module(
+            _("Tra cứu hồ sơ"),
+            _("Xem tình trạng hồ sơ thủ tục hành chính của bạn theo mã hồ sơ và đánh giá việc giải quyết."),
+            reverse("dossiers:lookup"),
+        ),
+        _index_766(),
+        _par_results(),
+        _public_tasks(),
+    ]
+
+
 def modules_for_user(user: Any) -> list[Module]:
     modules = [
         Module(_("Cơ quan, đơn vị"), _("Cây tổ chức, hiệu lực và đơn vị kế thừa."), reverse("web:unit_list")),
@@ -44,27 +91,7 @@ def modules_for_user(user: Any) -> list[Module]:
                 reverse("procedures:procedure_list"),
             )
         )
-    modules.append(
-        Module(
-            _("Công khai tiến độ"),
-            _("Nhiệm vụ cải cách hành chính được công khai cho người dân theo dõi."),
-            reverse("public:task_list"),
-        )
-    )
-    modules.append(
-        Module(
-            _("Một cửa"),
-            _("Kết quả giải quyết hồ sơ theo Biểu 06 hằng tháng, tra cứu và đánh giá hồ sơ."),
-            reverse("dossiers:province"),
-        )
-    )
-    modules.append(
-        Module(
-            _("Chỉ số 766"),
-            _("Chỉ số phục vụ người dân, doanh nghiệp theo Quyết định 766/QĐ-TTg, theo đơn vị và tháng."),
-            reverse("indicators:index"),
-        )
-    )
+    modules.extend((_public_tasks(), _one_stop(), _index_766()))
     if round_policy.allows_any(user, "view") or assessment_policy.allows_any(user, "view"):
         modules.append(
             Module(
@@ -73,13 +100,7 @@ def modules_for_user(user: Any) -> list[Module]:
                 reverse("scoring:home"),
             )
         )
-    modules.append(
-        Module(
-            _("Kết quả Chỉ số CCHC"),
-            _("Kết quả, xếp hạng Chỉ số cải cách hành chính đã công bố."),
-            reverse("scoring:public_list"),
-        )
-    )
+    modules.append(_par_results())
     if report_policy.allows_any(user, "view"):
         modules.append(
             Module(

@@ -26,7 +26,7 @@ from cchc.audit.policies import audit_event_policy
 from cchc.audit.selectors import audit_event_list_for_user
 from cchc.organizations.choices import UnitKind
 from cchc.organizations.selectors import unit_get_for_user, unit_list_for_user, unit_tree_for_user
-from cchc.web.modules import modules_for_user
+from cchc.web.modules import modules_for_user, public_modules
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +89,8 @@ def home(request: HttpRequest) -> HttpResponse:
             .order_by("unit__path", "role"),
             modules=modules_for_user(request.user),
         )
+    else:
+        context["modules"] = public_modules()
     return render(request, "web/home.html", context)
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from cchc.dossiers import sla, throttle
 from cchc.dossiers.models import Rating
 from cchc.dossiers.selectors import dossier_stats
-from cchc.dossiers.tests.builders import at, build, facts, june_2024, save_all
+from cchc.dossiers.tests.builders import VN, at, build, facts, june_2024, save_all
 
 pytestmark = pytest.mark.usefixtures("catalogue")
 
@@ -81,6 +81,29 @@ def test_default_period_is_the_last_complete_month(client: Client) -> None:
     today = timezone.localdate()
     last_month = today.replace(day=1) - dt.timedelta(days=1)
     assert (response.context["year"], response.context["month"]) == (last_month.year, last_month.month)
+
+
+def test_without_figures_last_month_the_page_opens_on_the_latest_month_with_dossiers(
+    client: Client, june: list
+) -> None:
+    """The June 2024 dossiers, read today: the page opens on the last month one was received or resolved in."""
+    months = {(d.received_at.astimezone(VN).year, d.received_at.astimezone(VN).month) for d in june}
+    months |= {(d.resolved_at.astimezone(VN).year, d.resolved_at.astimezone(VN).month) for d in june if d.resolved_at}
+    response = client.get("/mot-cua/")
+    assert (response.context["year"], response.context["month"]) == max(months)
+    assert response.context["total"].received + response.context["total"].resolved > 0
+    # The Decision 766 pages open on the same month.
+    assert (client.get("/chi-so-766/").context["year"], client.get("/chi-so-766/").context["month"]) == max(months)
+
+
+def test_the_default_month_is_last_month_when_it_has_dossiers_and_never_a_later_one() -> None:
+    from cchc.dossiers.disclosure import default_month
+
+    save_all([build("D1", "TT1", "U1", at("2024-05-20")), build("D2", "TT1", "U1", at("2024-08-05"))])
+    assert default_month(dt.date(2024, 9, 10)) == (2024, 8)  # last month has a dossier
+    assert default_month(dt.date(2024, 8, 10)) == (2024, 5)  # August is not complete yet; July had none
+    assert default_month(dt.date(2025, 3, 1)) == (2024, 8)  # nothing since: the latest month with figures
+    assert default_month(dt.date(2024, 5, 31)) == (2024, 4)  # nothing before: last month, empty
 
 
 def test_nonsense_period_falls_back_to_the_default(client: Client) -> None:

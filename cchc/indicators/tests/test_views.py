@@ -63,7 +63,7 @@ def test_month_without_data_and_nonsense_parameters(client: Client, june: June) 
     assert "Chưa có bộ chỉ số nào áp dụng cho tháng này." in before.content.decode()
 
     nonsense = client.get("/chi-so-766/", {"nam": "abc", "thang": 99})
-    assert nonsense.status_code == 200  # falls back to the last complete month
+    assert nonsense.status_code == 200  # falls back to the default month
 
 
 def test_csv_has_the_table_with_vietnamese_headers(client: Client, june: June) -> None:

@@ -47,6 +47,17 @@ def test_home_for_anonymous_shows_the_login_link(client: Client) -> None:
     assert "Phạm vi của bạn" not in html
 
 
+@pytest.mark.django_db
+def test_home_for_anonymous_lists_the_public_pages_and_each_opens_without_login(client: Client) -> None:
+    html = client.get("/").content.decode()
+
+    links = re.findall(r'<li><a href="([^"]+)"><strong>', html.split('data-testid="public-modules"')[1])
+    assert links == ["/mot-cua/", "/mot-cua/tra-cuu/", "/chi-so-766/", "/chi-so-cchc/cong-bo/", "/cong-khai/nhiem-vu/"]
+    for link in links:
+        assert client.get(link).status_code == 200, link
+    assert "Tra cứu hồ sơ" in html
+
+
 def test_home_signed_in_shows_scope_and_the_tree_of_the_scope(as_focal_a: Client) -> None:
     response = as_focal_a.get("/")
 
