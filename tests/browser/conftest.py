@@ -84,8 +84,8 @@ def browser() -> Iterator[Any]:
 def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     """A page in a fresh browser context (no cookies), as a Vietnamese officer's browser.
 
-    The context sends ``Accept-Language: vi-VN``, because Django's LocaleMiddleware
-    picks the language from it.
+    The context sends ``Accept-Language: vi-VN``, as such a browser does; the pages are
+    Vietnamese whatever it sends (``core.middleware.LanguageMiddleware``).
     """
     context = browser.new_context(
         locale="vi-VN",
