@@ -54,6 +54,8 @@ RETURNED = {
     ("HD.H298", "4.1"): "Quyết định phê duyệt vị trí việc làm chưa đính kèm; đề nghị giải trình.",
 }
 CHANGE_REASON = "Tài liệu kiểm chứng chưa thể hiện đầy đủ nội dung theo yêu cầu của tiêu chí; trừ điểm tương ứng."
+#: What a demo unit writes under each self-score (no evidence file is attached in the demo).
+SELF_EXPLANATION = "Tự chấm theo kết quả thực hiện trong năm; văn bản, hồ sơ liên quan lưu tại đơn vị."
 CENT = Decimal("0.01")
 
 
@@ -110,7 +112,7 @@ def _self_assess(assessment_round: AssessmentRound) -> int:
                 score=score,
                 points=None if not_applicable else _self_points(criterion, unit_code),
                 not_applicable=not_applicable,
-                explanation="" if not_applicable else "Có tài liệu kiểm chứng kèm theo.",
+                explanation="" if not_applicable else SELF_EXPLANATION,
             )
             written += 1
         if unit_code not in DRAFT_UNITS:
