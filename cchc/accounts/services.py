@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cchc.accounts.choices import Role
 from cchc.accounts.models import ApiToken, Membership, User
@@ -50,7 +51,7 @@ def user_upsert(
     """
     if actor is not None and not user_is_global_admin(actor):
         raise PermissionDeniedError(
-            "Chỉ quản trị hệ thống được tạo, sửa tài khoản người dùng.", code="accounts.forbidden"
+            _("Chỉ quản trị hệ thống được tạo, sửa tài khoản người dùng."), code="accounts.forbidden"
         )
     user = User.objects.filter(username=username).first()
     created = user is None
@@ -99,7 +100,7 @@ def _check_membership_change(actor: Any, unit: OrgUnit, role: str) -> None:
         role == Role.SYSTEM_ADMIN and not user_is_global_admin(actor)
     ):
         raise PermissionDeniedError(
-            f"Bạn không có quyền phân quyền trên đơn vị {unit.code}.", code="accounts.forbidden"
+            _("Bạn không có quyền phân quyền trên đơn vị %(unit)s.") % {"unit": unit.code}, code="accounts.forbidden"
         )
 
 
@@ -122,10 +123,11 @@ def membership_grant(
     when ``actor`` may not manage roles on ``unit``.
     """
     if role not in Role.values:
-        raise ApplicationError(f"Vai trò không hợp lệ: {role}.", code="accounts.invalid_role")
+        raise ApplicationError(_("Vai trò không hợp lệ: %(role)s.") % {"role": role}, code="accounts.invalid_role")
     if valid_from and valid_to and valid_to < valid_from:
         raise ApplicationError(
-            f"Ngày hết hiệu lực ({valid_to:%d/%m/%Y}) trước ngày bắt đầu ({valid_from:%d/%m/%Y}).",
+            _("Ngày hết hiệu lực (%(valid_to)s) trước ngày bắt đầu (%(valid_from)s).")
+            % {"valid_to": f"{valid_to:%d/%m/%Y}", "valid_from": f"{valid_from:%d/%m/%Y}"},
             code="accounts.invalid_period",
         )
     _check_membership_change(actor, unit, role)
@@ -187,7 +189,7 @@ def _check_token_owner(actor: Any, user: User) -> None:
     """A user manages their own tokens; a system administrator manages anyone's."""
     if actor is None or actor.pk == user.pk or user_is_global_admin(actor):
         return
-    raise PermissionDeniedError("Bạn chỉ được quản lý mã truy cập của chính mình.", code="accounts.forbidden")
+    raise PermissionDeniedError(_("Bạn chỉ được quản lý mã truy cập của chính mình."), code="accounts.forbidden")
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cchc.accounts.choices import Role
 from cchc.audit.services import audit_record, diff, snapshot
@@ -34,7 +35,7 @@ def _check(actor: Any) -> None:
         return
     if not any(grant.role == Role.SYSTEM_ADMIN for grant in user_grants(actor)):
         raise PermissionDeniedError(
-            "Chỉ quản trị hệ thống được điều chỉnh lịch làm việc.", code="core.calendar_forbidden"
+            _("Chỉ quản trị hệ thống được điều chỉnh lịch làm việc."), code="core.calendar_forbidden"
         )
 
 
@@ -43,7 +44,8 @@ def _text(value: Any, *, what: str, label: str) -> str:
         return ""
     if not isinstance(value, str):
         raise ApplicationError(
-            f"{what} của ngày điều chỉnh {label} phải là văn bản.", code="core.calendar_invalid_text"
+            _("%(what)s của ngày điều chỉnh %(label)s phải là văn bản.") % {"what": what, "label": label},
+            code="core.calendar_invalid_text",
         )
     return value.strip()
 
@@ -52,33 +54,40 @@ def _clean(*, date: Any, kind: Any, source: Any, note: Any) -> tuple[dt.date, st
     """Validated, stripped values, or ``ApplicationError`` naming the date and the problem."""
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
         raise ApplicationError(
-            f"Ngày điều chỉnh không hợp lệ: {date!r} (cần một ngày, không kèm giờ).",
+            _("Ngày điều chỉnh không hợp lệ: %(date)s (cần một ngày, không kèm giờ).") % {"date": repr(date)},
             code="core.calendar_invalid_date",
         )
     label = f"{date:%d/%m/%Y}"
     if not FIRST_YEAR <= date.year <= LAST_YEAR:
         raise ApplicationError(
-            f"Ngày {label} nằm ngoài phạm vi lịch làm việc ({FIRST_YEAR}–{LAST_YEAR}).",
+            _("Ngày %(label)s nằm ngoài phạm vi lịch làm việc (%(first)s–%(last)s).")
+            % {"label": label, "first": FIRST_YEAR, "last": LAST_YEAR},
             code="core.calendar_out_of_range",
         )
     if kind not in CalendarOverride.Kind.values:
         raise ApplicationError(
-            f"Loại ngày điều chỉnh {label} không hợp lệ: {kind!r} "
-            f"(chỉ nhận {CalendarOverride.Kind.WORKDAY.value!r} hoặc {CalendarOverride.Kind.DAY_OFF.value!r}).",
+            _("Loại ngày điều chỉnh %(label)s không hợp lệ: %(kind)s (chỉ nhận %(workday)s hoặc %(day_off)s).")
+            % {
+                "label": label,
+                "kind": repr(kind),
+                "workday": repr(CalendarOverride.Kind.WORKDAY.value),
+                "day_off": repr(CalendarOverride.Kind.DAY_OFF.value),
+            },
             code="core.calendar_invalid_kind",
         )
-    source = _text(source, what="Căn cứ", label=label)
-    note = _text(note, what="Ghi chú", label=label)
+    source = _text(source, what=_("Căn cứ"), label=label)
+    note = _text(note, what=_("Ghi chú"), label=label)
     if not source:
         raise ApplicationError(
-            f"Cần ghi căn cứ (văn bản, thông báo) cho ngày điều chỉnh {label}.",
+            _("Cần ghi căn cứ (văn bản, thông báo) cho ngày điều chỉnh %(label)s.") % {"label": label},
             code="core.calendar_source_required",
         )
-    for name, what, value in (("source", "Căn cứ", source), ("note", "Ghi chú", note)):
+    for name, what, value in (("source", _("Căn cứ"), source), ("note", _("Ghi chú"), note)):
         limit: int | None = getattr(CalendarOverride._meta.get_field(name), "max_length", None)
         if limit is not None and len(value) > limit:
             raise ApplicationError(
-                f"{what} của ngày điều chỉnh {label} dài {len(value)} ký tự, vượt quá {limit} ký tự.",
+                _("%(what)s của ngày điều chỉnh %(label)s dài %(length)s ký tự, vượt quá %(limit)s ký tự.")
+                % {"what": what, "label": label, "length": len(value), "limit": limit},
                 code="core.calendar_too_long",
             )
     return date, str(kind), source, note
@@ -124,7 +133,7 @@ def calendar_override_upsert(*, actor: Any, date: dt.date, kind: str, source: st
     years, an unknown kind, an empty source or a text over 500 characters.
     """
     _check(actor)
-    override, _ = _upsert(actor=actor, date=date, kind=kind, source=source, note=note)
+    override, _outcome = _upsert(actor=actor, date=date, kind=kind, source=source, note=note)
     return override
 
 
@@ -153,31 +162,43 @@ def _read_default_overrides(path: Path) -> list[dict[str, Any]]:
     try:
         entries = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ApplicationError(f"Không đọc được {name}: {exc}", code="core.calendar_file") from exc
+        raise ApplicationError(
+            _("Không đọc được %(name)s: %(error)s") % {"name": name, "error": exc}, code="core.calendar_file"
+        ) from exc
     if not isinstance(entries, list):
-        raise ApplicationError(f"{name} phải là một danh sách các ngày điều chỉnh.", code="core.calendar_file")
+        raise ApplicationError(
+            _("%(name)s phải là một danh sách các ngày điều chỉnh.") % {"name": name}, code="core.calendar_file"
+        )
     result: list[dict[str, Any]] = []
     for number, entry in enumerate(entries, start=1):
-        where = f"{name}, mục {number}"
+        where = _("%(name)s, mục %(number)s") % {"name": name, "number": number}
         if not isinstance(entry, dict):
             raise ApplicationError(
-                f"{where}: cần một đối tượng {{date, kind, source, note}}.", code="core.calendar_file"
+                _("%(where)s: cần một đối tượng {date, kind, source, note}.") % {"where": where},
+                code="core.calendar_file",
             )
         missing = [key for key in ("date", "kind", "source") if key not in entry]
         if missing:
-            raise ApplicationError(f"{where}: thiếu trường {', '.join(missing)}.", code="core.calendar_file")
+            raise ApplicationError(
+                _("%(where)s: thiếu trường %(fields)s.") % {"where": where, "fields": ", ".join(missing)},
+                code="core.calendar_file",
+            )
         try:
             date = dt.date.fromisoformat(str(entry["date"]))
         except ValueError as exc:
             raise ApplicationError(
-                f"{where}: ngày không hợp lệ {entry['date']!r} (định dạng YYYY-MM-DD).", code="core.calendar_file"
+                _("%(where)s: ngày không hợp lệ %(date)s (định dạng YYYY-MM-DD).")
+                % {"where": where, "date": repr(entry["date"])},
+                code="core.calendar_file",
             ) from exc
         result.append({**entry, "date": date, "note": entry.get("note", "")})
     dates = [entry["date"] for entry in result]
     duplicates = sorted({d for d in dates if dates.count(d) > 1})
     if duplicates:
         listed = ", ".join(f"{d:%d/%m/%Y}" for d in duplicates)
-        raise ApplicationError(f"{name}: ngày bị lặp lại: {listed}.", code="core.calendar_file")
+        raise ApplicationError(
+            _("%(name)s: ngày bị lặp lại: %(dates)s.") % {"name": name, "dates": listed}, code="core.calendar_file"
+        )
     return result
 
 
@@ -198,7 +219,7 @@ def calendar_overrides_load_default(*, actor: Any = None, path: Path | None = No
     _check(actor)
     summary = {"created": 0, "updated": 0, "unchanged": 0}
     for entry in _read_default_overrides(path or DEFAULT_OVERRIDES_PATH):
-        _, outcome = _upsert(
+        _override, outcome = _upsert(
             actor=actor, date=entry["date"], kind=entry["kind"], source=entry["source"], note=entry["note"]
         )
         summary[outcome] += 1

@@ -45,6 +45,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rapidfuzz import fuzz
 
 from cchc.core.errors import ApplicationError
@@ -63,7 +65,7 @@ NodeKind = Literal["part", "chapter", "section", "article", "roman", "item", "le
 
 VIETNAMESE_LETTERS = tuple("abcdđeghiklmnopqrstuvxy")
 _LETTER_INDEX = {letter: index for index, letter in enumerate(VIETNAMESE_LETTERS)}
-NO_STRUCTURE = "Không nhận ra cấu trúc kế hoạch (mục I, II, 1., a) …)"
+NO_STRUCTURE = gettext_lazy("Không nhận ra cấu trúc kế hoạch (mục I, II, 1., a) …)")
 
 
 @dataclass(slots=True)
@@ -134,7 +136,8 @@ def require_structure(outline: Outline, *, name: str) -> None:
     """Raise ``ApplicationError`` when the outline found no plan structure in file ``name``."""
     if not any(node.kind != "bullet" for node in outline.walk()):
         raise ApplicationError(
-            f"{NO_STRUCTURE} trong tệp “{name}”. Hãy kiểm tra đúng tệp kế hoạch và chữ đọc được.",
+            _("%(reason)s trong tệp “%(name)s”. Hãy kiểm tra đúng tệp kế hoạch và chữ đọc được.")
+            % {"reason": NO_STRUCTURE, "name": name},
             code="documents.no_structure",
             extra={"file": name},
         )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from cchc.core.errors import ApplicationError
@@ -34,10 +35,13 @@ router = Router(tags=["Một cửa"])
 def dossier_stats_get(request: HttpRequest, params: Query[StatsPeriodIn]) -> dict[str, Any]:
     """Biểu 06 for the period; a period backwards or longer than 366 days is a 400."""
     if params.date_from > params.date_to:
-        raise ApplicationError("Ngày đầu kỳ (from) phải trước hoặc bằng ngày cuối kỳ (to).", code="dossiers.bad_period")
+        raise ApplicationError(
+            _("Ngày đầu kỳ (from) phải trước hoặc bằng ngày cuối kỳ (to)."), code="dossiers.bad_period"
+        )
     if (params.date_to - params.date_from).days >= disclosure.MAX_PERIOD_DAYS:
         raise ApplicationError(
-            f"Kỳ báo cáo dài tối đa {disclosure.MAX_PERIOD_DAYS} ngày.", code="dossiers.period_too_long"
+            _("Kỳ báo cáo dài tối đa %(days)s ngày.") % {"days": disclosure.MAX_PERIOD_DAYS},
+            code="dossiers.period_too_long",
         )
     table = dossier_stats(date_from=params.date_from, date_to=params.date_to, unit_code=params.unit or None)
     return {

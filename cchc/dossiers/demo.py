@@ -14,6 +14,7 @@ import random
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cchc.core.calendar import work_calendar
 from cchc.core.errors import ApplicationError
@@ -40,7 +41,7 @@ def _demo_rows() -> list[dict[str, str]]:
             plan.append((procedure, sorted(units, key=lambda u: u.code)))
     if not plan:
         raise ApplicationError(
-            "Chưa có thủ tục nào gắn với đơn vị của Hải Dương: nạp đơn vị và danh mục thủ tục mẫu trước.",
+            _("Chưa có thủ tục nào gắn với đơn vị của Hải Dương: nạp đơn vị và danh mục thủ tục mẫu trước."),
             code="demo.missing_procedures",
         )
     calendar = work_calendar()

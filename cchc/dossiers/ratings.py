@@ -32,13 +32,13 @@ def _validated_scores(scores: Mapping[Any, Any]) -> dict[str, int]:
     unknown = sorted(given - wanted)
     if unknown:
         raise ApplicationError(
-            f"Tiêu chí không có trong bộ 9 tiêu chí đánh giá: {', '.join(unknown)}.",
+            _("Tiêu chí không có trong bộ 9 tiêu chí đánh giá: %(criteria)s.") % {"criteria": ", ".join(unknown)},
             code="dossiers.rating_unknown_criterion",
             extra={"criteria": unknown},
         )
     if missing:
         raise ApplicationError(
-            f"Chưa chấm điểm tiêu chí: {'; '.join(str(m) for m in missing)}.",
+            _("Chưa chấm điểm tiêu chí: %(criteria)s.") % {"criteria": "; ".join(str(m) for m in missing)},
             code="dossiers.rating_missing_criterion",
         )
     clean: dict[str, int] = {}
@@ -46,7 +46,8 @@ def _validated_scores(scores: Mapping[Any, Any]) -> dict[str, int]:
         # bool is an int in Python; True must not pass as 1 point.
         if isinstance(value, bool) or not isinstance(value, int) or value not in RatingScore.values:
             raise ApplicationError(
-                f"Điểm của tiêu chí “{RatingCriterion(str(key)).label}” phải là 0, 1 hoặc 2 (nhận {value!r}).",
+                _("Điểm của tiêu chí “%(criterion)s” phải là 0, 1 hoặc 2 (nhận %(value)s).")
+                % {"criterion": RatingCriterion(str(key)).label, "value": repr(value)},
                 code="dossiers.rating_invalid_score",
                 extra={"criterion": str(key)},
             )
@@ -93,15 +94,17 @@ def rating_submit(
         )
     comment = comment.strip()
     if len(comment) > COMMENT_MAX_LENGTH:
-        raise ApplicationError(f"Góp ý dài quá {COMMENT_MAX_LENGTH} ký tự.", code="dossiers.rating_comment_too_long")
+        raise ApplicationError(
+            _("Góp ý dài quá %(n)s ký tự.") % {"n": COMMENT_MAX_LENGTH}, code="dossiers.rating_comment_too_long"
+        )
     code = dossier_code.strip()
     with transaction.atomic():
         dossier = Dossier.objects.select_for_update().select_related("unit").filter(code=code).first()
         if dossier is None:
-            raise ApplicationError(f"Không tìm thấy hồ sơ mã “{code}”.", code="dossiers.not_found")
+            raise ApplicationError(_("Không tìm thấy hồ sơ mã “%(code)s”.") % {"code": code}, code="dossiers.not_found")
         if dossier.resolved_at is None and dossier.returned_at is None:
             raise ApplicationError(
-                f"Hồ sơ {code} đang được giải quyết: chỉ đánh giá được sau khi đã có kết quả.",
+                _("Hồ sơ %(code)s đang được giải quyết: chỉ đánh giá được sau khi đã có kết quả.") % {"code": code},
                 code="dossiers.rating_too_early",
             )
         result_at = min(t for t in (dossier.resolved_at, dossier.returned_at) if t is not None)
@@ -117,7 +120,7 @@ def rating_submit(
             )
         if Rating.objects.filter(dossier=dossier).exists():
             raise ApplicationError(
-                f"Hồ sơ {code} đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần.",
+                _("Hồ sơ %(code)s đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần.") % {"code": code},
                 code="dossiers.already_rated",
             )
         try:
@@ -131,7 +134,7 @@ def rating_submit(
                 )
         except IntegrityError as exc:  # a concurrent rating of the same dossier won the race
             raise ApplicationError(
-                f"Hồ sơ {code} đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần.",
+                _("Hồ sơ %(code)s đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần.") % {"code": code},
                 code="dossiers.already_rated",
             ) from exc
         audit_record(

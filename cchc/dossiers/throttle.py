@@ -10,6 +10,7 @@ import time
 
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from cchc.core.errors import ApplicationError
 
@@ -51,7 +52,8 @@ def rate_limit_hit(*, bucket: str, ip: str, limit: int, window: int = WINDOW_SEC
         count = 1
     if count > limit:
         raise RateLimitedError(
-            f"Bạn đã gửi quá {limit} yêu cầu trong {window} giây. Vui lòng thử lại sau ít phút.",
+            _("Bạn đã gửi quá %(limit)s yêu cầu trong %(window)s giây. Vui lòng thử lại sau ít phút.")
+            % {"limit": limit, "window": window},
             code="dossiers.rate_limited",
             extra={"limit": limit, "window_seconds": window},
         )

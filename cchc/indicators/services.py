@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record
 from cchc.core.errors import ApplicationError, ConflictError, PermissionDeniedError
@@ -28,18 +29,24 @@ _RATE_PLACES = Decimal("0.0001")
 
 def _rate(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
-        raise ApplicationError(f"Tỷ lệ phải là một số từ 0 đến 1 (nhận {value!r}).", code="indicators.invalid_value")
+        raise ApplicationError(
+            _("Tỷ lệ phải là một số từ 0 đến 1 (nhận %(value)s).") % {"value": repr(value)},
+            code="indicators.invalid_value",
+        )
     try:
         rate = Decimal(value)
     except InvalidOperation:
         raise ApplicationError(
-            f"Tỷ lệ phải là một số từ 0 đến 1 (nhận “{value}”).", code="indicators.invalid_value"
+            _("Tỷ lệ phải là một số từ 0 đến 1 (nhận “%(value)s”).") % {"value": value}, code="indicators.invalid_value"
         ) from None
     if not rate.is_finite() or not ZERO <= rate <= ONE:
-        raise ApplicationError(f"Tỷ lệ phải từ 0 đến 1, tức 0–100 % (nhận {value}).", code="indicators.invalid_value")
+        raise ApplicationError(
+            _("Tỷ lệ phải từ 0 đến 1, tức 0–100 %% (nhận %(value)s).") % {"value": value},
+            code="indicators.invalid_value",
+        )
     if rate != rate.quantize(_RATE_PLACES):
         raise ApplicationError(
-            f"Tỷ lệ có tối đa 4 chữ số thập phân, tức 2 chữ số khi tính theo % (nhận {value}).",
+            _("Tỷ lệ có tối đa 4 chữ số thập phân, tức 2 chữ số khi tính theo %% (nhận %(value)s).") % {"value": value},
             code="indicators.invalid_value",
         )
     return rate.quantize(_RATE_PLACES)
@@ -47,24 +54,39 @@ def _rate(value: Any) -> Decimal:
 
 def _check_period(*, indicator: Indicator, unit: OrgUnit, year: int, month: int) -> None:
     if not (isinstance(year, int) and isinstance(month, int) and 2000 <= year <= 2100 and 1 <= month <= 12):
-        raise ApplicationError(f"Kỳ không hợp lệ: tháng {month}/{year}.", code="indicators.invalid_period")
+        raise ApplicationError(
+            _("Kỳ không hợp lệ: tháng %(month)s/%(year)s.") % {"month": month, "year": year},
+            code="indicators.invalid_period",
+        )
     first, last = dt.date(year, month, 1), month_last_day(year, month)
     if first > timezone.localdate():
         raise ApplicationError(
-            f"Tháng {month}/{year} chưa bắt đầu: chỉ nhập số liệu cho tháng đã qua hoặc đang diễn ra.",
+            _("Tháng %(month)s/%(year)s chưa bắt đầu: chỉ nhập số liệu cho tháng đã qua hoặc đang diễn ra.")
+            % {"month": month, "year": year},
             code="indicators.future_period",
         )
     in_force = set_in_force(indicator_sets(), year=year, month=month)
     if in_force is None or in_force.code != indicator.indicator_set.code:
-        raise ApplicationError(
-            f"Chỉ số {indicator.code} thuộc bộ “{indicator.indicator_set.code}”, "
-            f"không phải bộ chỉ số áp dụng cho tháng {month}/{year}"
-            + (f" (“{in_force.code}”)." if in_force else " (chưa có bộ chỉ số nào)."),
-            code="indicators.set_not_in_force",
-        )
+        params = {"indicator": indicator.code, "set": indicator.indicator_set.code, "month": month, "year": year}
+        if in_force:
+            message = _(
+                "Chỉ số %(indicator)s thuộc bộ “%(set)s”, không phải bộ chỉ số áp dụng cho tháng %(month)s/%(year)s "
+                "(“%(in_force)s”)."
+            ) % {**params, "in_force": in_force.code}
+        else:
+            message = (
+                _(
+                    "Chỉ số %(indicator)s thuộc bộ “%(set)s”, không phải bộ chỉ số áp dụng cho tháng "
+                    "%(month)s/%(year)s (chưa có bộ chỉ số nào)."
+                )
+                % params
+            )
+        raise ApplicationError(message, code="indicators.set_not_in_force")
     if unit.valid_from > last or (unit.valid_to is not None and unit.valid_to < first):
         raise ApplicationError(
-            f"Đơn vị {unit.code} không tồn tại trong tháng {month}/{year}.", code="indicators.unit_not_valid"
+            _("Đơn vị %(unit)s không tồn tại trong tháng %(month)s/%(year)s.")
+            % {"unit": unit.code, "month": month, "year": year},
+            code="indicators.unit_not_valid",
         )
 
 
@@ -96,18 +118,21 @@ def indicator_value_set(
     """
     if actor is not None and not indicator_value_policy.can_enter_for(actor, unit):
         raise PermissionDeniedError(
-            "Chỉ Phòng CCHC cấp tỉnh hoặc quản trị hệ thống được nhập số liệu chỉ số 766.",
+            _("Chỉ Phòng CCHC cấp tỉnh hoặc quản trị hệ thống được nhập số liệu chỉ số 766."),
             code="indicators.forbidden",
         )
     if indicator.source != IndicatorSource.MANUAL:
         raise ApplicationError(
-            f"Chỉ số {indicator.code} được tính từ số liệu hồ sơ, không nhập tay.", code="indicators.not_manual"
+            _("Chỉ số %(indicator)s được tính từ số liệu hồ sơ, không nhập tay.") % {"indicator": indicator.code},
+            code="indicators.not_manual",
         )
     _check_period(indicator=indicator, unit=unit, year=year, month=month)
     rate = _rate(value)
     note = (note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
-        raise ApplicationError(f"Ghi chú dài quá {NOTE_MAX_LENGTH} ký tự.", code="indicators.note_too_long")
+        raise ApplicationError(
+            _("Ghi chú dài quá %(limit)s ký tự.") % {"limit": NOTE_MAX_LENGTH}, code="indicators.note_too_long"
+        )
     current = (
         IndicatorValue.objects.select_for_update(of=("self",))
         .filter(indicator=indicator, unit=unit, year=year, month=month)
@@ -128,7 +153,8 @@ def indicator_value_set(
                 )
         except IntegrityError as exc:  # someone entered the same cell a moment earlier
             raise ConflictError(
-                f"Số liệu {label} vừa được người khác nhập. Hãy tải lại trang rồi sửa.", code="indicators.conflict"
+                _("Số liệu %(label)s vừa được người khác nhập. Hãy tải lại trang rồi sửa.") % {"label": label},
+                code="indicators.conflict",
             ) from exc
         audit_record(
             actor=actor,

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record, diff, snapshot
 from cchc.core.errors import ApplicationError, PermissionDeniedError
@@ -41,7 +42,9 @@ def _check(actor: Any, action: str, unit: OrgUnit | None) -> None:
     else:
         allowed = org_unit_policy.scope(actor, action, OrgUnit.objects.filter(parent=None)).exists()
     if not allowed:
-        raise PermissionDeniedError("Bạn không có quyền thay đổi cơ cấu tổ chức này.", code="organizations.forbidden")
+        raise PermissionDeniedError(
+            _("Bạn không có quyền thay đổi cơ cấu tổ chức này."), code="organizations.forbidden"
+        )
 
 
 def _validate(unit: OrgUnit) -> None:
@@ -50,7 +53,8 @@ def _validate(unit: OrgUnit) -> None:
     except ValidationError as exc:
         details = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
         raise ApplicationError(
-            f"Đơn vị {unit.code or '(chưa có mã)'} không hợp lệ – {details}",
+            _("Đơn vị %(code)s không hợp lệ – %(details)s")
+            % {"code": unit.code or _("(chưa có mã)"), "details": details},
             code="organizations.invalid_unit",
             extra={"errors": exc.message_dict},
         ) from exc
@@ -72,8 +76,11 @@ def _rebuild_paths(unit: OrgUnit) -> None:
 def _refuse_cycle(unit: OrgUnit, parent: OrgUnit | None) -> None:
     if parent is not None and unit.pk is not None and parent.path.startswith(unit.path):
         raise ApplicationError(
-            f"Không thể đặt {parent.code} làm đơn vị cấp trên của {unit.code}: "
-            f"{parent.code} đang là đơn vị trực thuộc của {unit.code}.",
+            _(
+                "Không thể đặt %(parent)s làm đơn vị cấp trên của %(unit)s: "
+                "%(parent)s đang là đơn vị trực thuộc của %(unit)s."
+            )
+            % {"parent": parent.code, "unit": unit.code},
             code="organizations.cycle",
         )
 
@@ -133,7 +140,10 @@ def unit_update(*, actor: Any, unit: OrgUnit, **fields: Any) -> OrgUnit:
     _check(actor, "change", unit)
     unknown = set(fields) - set(UNIT_FIELDS)
     if unknown:
-        raise ApplicationError(f"Trường không được phép sửa: {', '.join(sorted(unknown))}.", code="organizations.field")
+        raise ApplicationError(
+            _("Trường không được phép sửa: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+            code="organizations.field",
+        )
     if "parent" in fields:
         _refuse_cycle(unit, fields["parent"])
         if fields["parent"] is not None:
@@ -159,7 +169,9 @@ def unit_set_successors(*, actor: Any, unit: OrgUnit, successors: Iterable[OrgUn
     _check(actor, "change", unit)
     new = sorted({s.pk for s in successors})
     if unit.pk in new:
-        raise ApplicationError(f"Đơn vị {unit.code} không thể kế thừa chính nó.", code="organizations.self_successor")
+        raise ApplicationError(
+            _("Đơn vị %(code)s không thể kế thừa chính nó.") % {"code": unit.code}, code="organizations.self_successor"
+        )
     old = sorted(unit.successors.values_list("pk", flat=True))
     if old == new:
         return unit

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record
 from cchc.core.errors import ApplicationError, PermissionDeniedError
@@ -29,22 +30,23 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 def _check(actor: Any, action: str, plan_import: PlanImport) -> None:
     if actor is not None and not plan_import_policy.user_can(actor, action, plan_import):
         raise PermissionDeniedError(
-            f"Bạn không có quyền nhập kế hoạch cho {plan_import.unit.name}.", code="plans.forbidden"
+            _("Bạn không có quyền nhập kế hoạch cho %(unit)s.") % {"unit": plan_import.unit.name},
+            code="plans.forbidden",
         )
 
 
 def _require_preview(plan_import: PlanImport) -> None:
     if plan_import.status != PlanImport.Status.PREVIEW:
         raise ApplicationError(
-            f"Bản nhập “{plan_import.file_name}” đang ở trạng thái “{plan_import.get_status_display()}”, "
-            "không sửa được nữa.",
+            _("Bản nhập “%(file)s” đang ở trạng thái “%(status)s”, không sửa được nữa.")
+            % {"file": plan_import.file_name, "status": plan_import.get_status_display()},
             code="plans.import_closed",
         )
 
 
 def _check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ApplicationError(f"Năm kế hoạch không hợp lệ: {year}.", code="plans.invalid_year")
+        raise ApplicationError(_("Năm kế hoạch không hợp lệ: %(year)s.") % {"year": year}, code="plans.invalid_year")
 
 
 @transaction.atomic
@@ -80,7 +82,7 @@ def _node(plan_import: PlanImport, path: str) -> dict[str, Any]:
     for node in plan_import.analysis["outline"]:
         if node["path"] == path:
             return node
-    raise ApplicationError(f"Không có mục {path} trong bản nhập.", code="plans.unknown_node")
+    raise ApplicationError(_("Không có mục %(path)s trong bản nhập.") % {"path": path}, code="plans.unknown_node")
 
 
 @transaction.atomic
@@ -96,7 +98,9 @@ def plan_import_update_node(
     node = _node(plan_import, path)
     title = " ".join(title.split())
     if not title:
-        raise ApplicationError(f"Mục {path}: tiêu đề không được để trống.", code="plans.empty_title")
+        raise ApplicationError(
+            _("Mục %(path)s: tiêu đề không được để trống.") % {"path": path}, code="plans.empty_title"
+        )
     changes: dict[str, list[Any]] = {}
     if title != node["title"]:
         changes["title"] = [node["title"], title]
@@ -125,9 +129,14 @@ def plan_import_set_unit(*, actor: Any, plan_import: PlanImport, index: int, cod
     _require_preview(plan_import)
     units = plan_import.analysis["units"]
     if not 0 <= index < len(units):
-        raise ApplicationError(f"Không có tên đơn vị số {index + 1} trong bản nhập.", code="plans.unknown_mention")
+        raise ApplicationError(
+            _("Không có tên đơn vị số %(number)s trong bản nhập.") % {"number": index + 1},
+            code="plans.unknown_mention",
+        )
     if code and not (OrgUnit.objects.filter(code=code).exists() or Cohort.objects.filter(code=code).exists()):
-        raise ApplicationError(f"Không có đơn vị hoặc nhóm đơn vị mã “{code}”.", code="plans.unknown_unit")
+        raise ApplicationError(
+            _("Không có đơn vị hoặc nhóm đơn vị mã “%(code)s”.") % {"code": code}, code="plans.unknown_unit"
+        )
     mention = units[index]
     before = mention["code"]
     mention["code"] = code or None

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record, diff, snapshot
 from cchc.core.errors import ApplicationError, PermissionDeniedError
@@ -34,7 +35,7 @@ def check_can_change(actor: Any) -> None:
     """Raise ``PermissionDeniedError`` unless ``actor`` (``None``: the system) may change the catalogue."""
     if actor is not None and not procedure_policy.allows_any(actor, "change"):
         raise PermissionDeniedError(
-            "Bạn không có quyền thay đổi danh mục thủ tục hành chính.", code="procedures.forbidden"
+            _("Bạn không có quyền thay đổi danh mục thủ tục hành chính."), code="procedures.forbidden"
         )
 
 
@@ -44,7 +45,8 @@ def _validate(procedure: Procedure) -> None:
     except ValidationError as exc:
         details = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
         raise ApplicationError(
-            f"Thủ tục {procedure.code or '(chưa có mã)'} không hợp lệ – {details}",
+            _("Thủ tục %(code)s không hợp lệ – %(details)s")
+            % {"code": procedure.code or _("(chưa có mã)"), "details": details},
             code="procedures.invalid_procedure",
             extra={"errors": exc.message_dict},
         ) from exc

@@ -50,6 +50,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from cchc.accounts.choices import Role
 from cchc.accounts.models import Membership
@@ -293,7 +294,8 @@ def report_reminders_send(
     """
     if before_days < 0:
         raise ApplicationError(
-            f"Số ngày làm việc nhắc trước hạn phải không âm (nhận {before_days}).", code="reports.invalid_before_days"
+            _("Số ngày làm việc nhắc trước hạn phải không âm (nhận %(days)s).") % {"days": before_days},
+            code="reports.invalid_before_days",
         )
     calendar = work_calendar()
     summary = ReportReminderSummary(today=today, dry_run=dry_run)

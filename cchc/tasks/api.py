@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
@@ -176,7 +177,7 @@ def _target_refs(plan: Plan, fields: dict[str, Any]) -> dict[str, Any]:
         node = PlanNode.objects.filter(plan=plan, path=path).first()
         if node is None:
             raise ApplicationError(
-                f"Mục của kế hoạch: kế hoạch “{plan.title}” không có mục {path}.",
+                _("Mục của kế hoạch: kế hoạch “%(plan)s” không có mục %(path)s.") % {"plan": plan.title, "path": path},
                 code="tasks.target_node_outside_plan",
                 extra={"field": "node"},
             )
@@ -221,7 +222,9 @@ def targets_update(request: HttpRequest, target_id: int, payload: TargetPatchIn)
     empty = sorted(name for name, value in fields.items() if value is None and name not in _TARGET_NULLABLE)
     if empty:
         raise ApplicationError(
-            f"Không được để trống: {', '.join(empty)}.", code="tasks.field_required", extra={"fields": empty}
+            _("Không được để trống: %(fields)s.") % {"fields": ", ".join(empty)},
+            code="tasks.field_required",
+            extra={"fields": empty},
         )
     targets.target_update(actor=request.user, target=target, **_target_refs(target.plan, fields))
     return targets.target_get_for_user(user=request.user, target_id=target_id)
@@ -262,7 +265,9 @@ def _units_by_code(codes: list[str]) -> dict[str, OrgUnit]:
     unknown = sorted(set(codes) - set(units))
     if unknown:
         raise ApplicationError(
-            f"Không có đơn vị mã {', '.join(unknown)}.", code="tasks.unknown_unit", extra={"codes": unknown}
+            _("Không có đơn vị mã %(codes)s.") % {"codes": ", ".join(unknown)},
+            code="tasks.unknown_unit",
+            extra={"codes": unknown},
         )
     return units
 
@@ -284,7 +289,9 @@ def tasks_update(request: HttpRequest, task_id: int, payload: TaskPatchIn) -> Ta
     empty = sorted(name for name, value in fields.items() if value is None and name not in _NULLABLE)
     if empty:
         raise ApplicationError(
-            f"Không được để trống: {', '.join(empty)}.", code="tasks.field_required", extra={"fields": empty}
+            _("Không được để trống: %(fields)s.") % {"fields": ", ".join(empty)},
+            code="tasks.field_required",
+            extra={"fields": empty},
         )
     codes = [*([fields["lead_unit"]] if "lead_unit" in fields else []), *(fields.get("coordinating_units") or [])]
     units = _units_by_code(codes) if codes else {}
@@ -331,7 +338,8 @@ def tasks_updates_create(request: HttpRequest, task_id: int, payload: UpdateIn) 
     if payload.unit is None:
         if not units:
             raise PermissionDeniedError(
-                f"Bạn không có quyền báo cáo tiến độ nhiệm vụ {task.code}.", code="tasks.forbidden"
+                _("Bạn không có quyền báo cáo tiến độ nhiệm vụ %(code)s.") % {"code": task.code},
+                code="tasks.forbidden",
             )
         unit = units[0]
     else:

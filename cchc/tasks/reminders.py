@@ -75,6 +75,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from cchc.accounts.choices import Role
 from cchc.accounts.models import Membership
@@ -438,7 +439,8 @@ def reminders_send(*, today: dt.date, dry_run: bool = False, before_days: int = 
     """
     if before_days < 0:
         raise ApplicationError(
-            f"Số ngày làm việc nhắc trước hạn phải không âm (nhận {before_days}).", code="tasks.invalid_before_days"
+            _("Số ngày làm việc nhắc trước hạn phải không âm (nhận %(days)s).") % {"days": before_days},
+            code="tasks.invalid_before_days",
         )
     calendar = work_calendar()
     summary = ReminderSummary(today=today, dry_run=dry_run)

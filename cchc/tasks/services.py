@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record, diff, snapshot
 from cchc.core.calendar import add_working_days
@@ -51,7 +52,7 @@ def _deny(message: str) -> PermissionDeniedError:
 
 def _check_plan(actor: Any, action: str, plan: Plan) -> None:
     if actor is not None and not plan_policy.user_can(actor, action, plan):
-        raise _deny(f"Bạn không có quyền sửa kế hoạch “{plan.title}”.")
+        raise _deny(_("Bạn không có quyền sửa kế hoạch “%(plan)s”.") % {"plan": plan.title})
 
 
 def _validate(task: Task) -> None:
@@ -63,8 +64,17 @@ def _validate(task: Task) -> None:
     for name, day in (("due_date", task.due_date), ("completed_on", task.completed_on)):
         if day is not None and not (calendar.first_year or day.year) <= day.year <= (calendar.last_year or day.year):
             raise ApplicationError(
-                f"Nhiệm vụ {task.code}: ngày {day:%d/%m/%Y} ({name}) nằm ngoài lịch làm việc "
-                f"{calendar.first_year}–{calendar.last_year} mà hệ thống biết.",
+                _(
+                    "Nhiệm vụ %(code)s: ngày %(day)s (%(field)s) nằm ngoài lịch làm việc "
+                    "%(first_year)s–%(last_year)s mà hệ thống biết."
+                )
+                % {
+                    "code": task.code,
+                    "day": f"{day:%d/%m/%Y}",
+                    "field": name,
+                    "first_year": calendar.first_year,
+                    "last_year": calendar.last_year,
+                },
                 code="tasks.date_out_of_calendar",
                 extra={"field": name},
             )
@@ -74,7 +84,8 @@ def _validate(task: Task) -> None:
     except ValidationError as exc:
         details = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
         raise ApplicationError(
-            f"Nhiệm vụ {task.code or '(chưa có mã)'} không hợp lệ – {details}",
+            _("Nhiệm vụ %(code)s không hợp lệ – %(details)s")
+            % {"code": task.code or _("(chưa có mã)"), "details": details},
             code="tasks.invalid",
             extra={"errors": exc.message_dict},
         ) from exc
@@ -128,9 +139,11 @@ def task_create(
     _check_plan(actor, "change", plan)
     unknown = set(fields) - set(TASK_FIELDS)
     if unknown:
-        raise ApplicationError(f"Trường không hợp lệ: {', '.join(sorted(unknown))}.", code="tasks.field")
+        raise ApplicationError(
+            _("Trường không hợp lệ: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}, code="tasks.field"
+        )
     if Task.objects.filter(plan=plan, code=code).exists():
-        raise ApplicationError(f"Kế hoạch đã có nhiệm vụ mã {code}.", code="tasks.duplicate_code")
+        raise ApplicationError(_("Kế hoạch đã có nhiệm vụ mã %(code)s.") % {"code": code}, code="tasks.duplicate_code")
     task = Task(plan=plan, code=code, title=title, lead_unit=lead_unit, node=node, source_task=source_task, **fields)
     _validate(task)
     task.save()
@@ -155,10 +168,12 @@ def task_update(*, actor: Any, task: Task, coordinating_units: Iterable[OrgUnit]
     calendar unless a status is given.
     """
     if actor is not None and not task_policy.user_can(actor, "change", task):
-        raise _deny(f"Bạn không có quyền sửa nhiệm vụ {task.code}.")
+        raise _deny(_("Bạn không có quyền sửa nhiệm vụ %(code)s.") % {"code": task.code})
     unknown = set(fields) - set(TASK_FIELDS)
     if unknown:
-        raise ApplicationError(f"Trường không hợp lệ: {', '.join(sorted(unknown))}.", code="tasks.field")
+        raise ApplicationError(
+            _("Trường không hợp lệ: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}, code="tasks.field"
+        )
     before = snapshot(task, TASK_FIELDS)
     for name, value in fields.items():
         setattr(task, name, value)
@@ -193,11 +208,11 @@ def plan_issue(*, actor: Any, plan: Plan, number: str, issued_on: dt.date) -> Pl
     _check_plan(actor, "change", plan)
     if plan.status != PlanStatus.DRAFT:
         raise ApplicationError(
-            f"Chỉ ban hành được kế hoạch đang dự thảo (hiện: {plan.get_status_display()}).",
+            _("Chỉ ban hành được kế hoạch đang dự thảo (hiện: %(status)s).") % {"status": plan.get_status_display()},
             code="plans.invalid_transition",
         )
     if not number.strip():
-        raise ApplicationError("Cần ghi số, ký hiệu văn bản ban hành kế hoạch.", code="plans.number_required")
+        raise ApplicationError(_("Cần ghi số, ký hiệu văn bản ban hành kế hoạch."), code="plans.number_required")
     plan.status, plan.number, plan.issued_on = PlanStatus.ISSUED, number.strip(), issued_on
     plan.save(update_fields=["status", "number", "issued_on", "updated_at"])
     audit_record(
@@ -219,7 +234,7 @@ def plan_close(*, actor: Any, plan: Plan) -> Plan:
     """Issued → closed (the year is over; tasks stay as they are)."""
     _check_plan(actor, "change", plan)
     if plan.status != PlanStatus.ISSUED:
-        raise ApplicationError("Chỉ kết thúc được kế hoạch đã ban hành.", code="plans.invalid_transition")
+        raise ApplicationError(_("Chỉ kết thúc được kế hoạch đã ban hành."), code="plans.invalid_transition")
     plan.status = PlanStatus.CLOSED
     plan.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action="plan.closed", obj=plan, unit=plan.unit, changes={"status": ["issued", "closed"]})
@@ -321,7 +336,7 @@ def tasks_generate_from_plan(*, actor: Any, plan: Plan) -> list[Task]:
     tasks_root = next((n for n in roots if "nhiem vu" in fold(n.title)), None)
     if tasks_root is None:
         raise ApplicationError(
-            "Không tìm thấy phần “Các chỉ tiêu, nhiệm vụ chủ yếu” để tạo nhiệm vụ.", code="tasks.no_tasks_section"
+            _("Không tìm thấy phần “Các chỉ tiêu, nhiệm vụ chủ yếu” để tạo nhiệm vụ."), code="tasks.no_tasks_section"
         )
     duty_items = children.get(duties_root.pk, []) if duties_root else []
 
@@ -429,9 +444,12 @@ def unit_plan_create(*, actor: Any, parent: Plan, unit: OrgUnit, title: str | No
     """
     draft = Plan(unit=unit, year=parent.year, parent=parent)
     if actor is not None and not plan_policy.user_can(actor, "create", draft):
-        raise _deny(f"Bạn không có quyền lập kế hoạch cho {unit.name}.")
+        raise _deny(_("Bạn không có quyền lập kế hoạch cho %(unit)s.") % {"unit": unit.name})
     if Plan.objects.filter(unit=unit, parent=parent).exists():
-        raise ApplicationError(f"{unit.name} đã có kế hoạch lập từ “{parent.title}”.", code="plans.duplicate_unit_plan")
+        raise ApplicationError(
+            _("%(unit)s đã có kế hoạch lập từ “%(plan)s”.") % {"unit": unit.name, "plan": parent.title},
+            code="plans.duplicate_unit_plan",
+        )
     draft.title = title or f"Kế hoạch cải cách hành chính năm {parent.year} của {unit.name}"
     draft.created_by = actor if getattr(actor, "is_authenticated", False) else None
     draft.save()

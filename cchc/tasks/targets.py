@@ -22,6 +22,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from cchc.audit.services import audit_record, diff, snapshot
 from cchc.core.errors import ApplicationError, PermissionDeniedError
@@ -36,13 +38,13 @@ TARGET_FIELDS = ("indicator", "measure_unit", "target_value", "actual_value", "n
 #: The measure unit whose values are capped at 100.
 PERCENT = "%"
 _LABELS = {
-    "indicator": "Chỉ tiêu",
-    "measure_unit": "Đơn vị tính",
-    "target_value": "Giá trị mục tiêu",
-    "actual_value": "Giá trị đạt được",
-    "node": "Mục của kế hoạch",
-    "unit": "Đơn vị",
-    "period": "Kỳ",
+    "indicator": gettext_lazy("Chỉ tiêu"),
+    "measure_unit": gettext_lazy("Đơn vị tính"),
+    "target_value": gettext_lazy("Giá trị mục tiêu"),
+    "actual_value": gettext_lazy("Giá trị đạt được"),
+    "node": gettext_lazy("Mục của kế hoạch"),
+    "unit": pgettext_lazy("trường của chỉ tiêu", "Đơn vị"),  # one unit (the page title "Đơn vị" is "Units")
+    "period": gettext_lazy("Kỳ"),
 }
 
 
@@ -84,41 +86,52 @@ def _validate(target: Target, *, new_unit: bool) -> None:
     target.measure_unit = (target.measure_unit or "").strip()
     target.period = (target.period or "").strip()
     if not target.indicator:
-        raise _invalid("indicator", "không được để trống.", "tasks.target_indicator_required")
+        raise _invalid("indicator", _("không được để trống."), "tasks.target_indicator_required")
     if len(target.indicator) > 500:
-        raise _invalid("indicator", "dài quá 500 ký tự.", "tasks.target_too_long")
+        raise _invalid("indicator", _("dài quá %(n)s ký tự.") % {"n": 500}, "tasks.target_too_long")
     if not target.measure_unit:
-        raise _invalid("measure_unit", "không được để trống (ví dụ: %, hồ sơ, văn bản).", "tasks.target_unit_required")
+        raise _invalid(
+            "measure_unit", _("không được để trống (ví dụ: %, hồ sơ, văn bản)."), "tasks.target_unit_required"
+        )
     if len(target.measure_unit) > 32:
-        raise _invalid("measure_unit", "dài quá 32 ký tự.", "tasks.target_too_long")
+        raise _invalid("measure_unit", _("dài quá %(n)s ký tự.") % {"n": 32}, "tasks.target_too_long")
     if len(target.period) > 32:
-        raise _invalid("period", "dài quá 32 ký tự.", "tasks.target_too_long")
+        raise _invalid("period", _("dài quá %(n)s ký tự.") % {"n": 32}, "tasks.target_too_long")
     for name in ("target_value", "actual_value"):
         value: Decimal | None = getattr(target, name)
         if value is None:
             if name == "target_value":
-                raise _invalid(name, "không được để trống.", "tasks.target_value_required")
+                raise _invalid(name, _("không được để trống."), "tasks.target_value_required")
             continue
         value = Decimal(value)
         if value < 0:
-            raise _invalid(name, f"phải lớn hơn hoặc bằng 0 (đang là {value}).", "tasks.target_negative")
+            raise _invalid(
+                name, _("phải lớn hơn hoặc bằng 0 (đang là %(value)s).") % {"value": value}, "tasks.target_negative"
+            )
         if target.measure_unit == PERCENT and value > 100:
-            raise _invalid(name, f"tính theo % nên không được quá 100 (đang là {value}).", "tasks.target_over_100")
+            raise _invalid(
+                name,
+                _("tính theo %% nên không được quá 100 (đang là %(value)s).") % {"value": value},
+                "tasks.target_over_100",
+            )
         if value >= Decimal("1e12") or value != value.quantize(Decimal("0.01")):
             raise _invalid(
-                name, f"tối đa 12 chữ số phần nguyên và 2 chữ số thập phân (đang là {value}).", "tasks.target_digits"
+                name,
+                _("tối đa 12 chữ số phần nguyên và 2 chữ số thập phân (đang là %(value)s).") % {"value": value},
+                "tasks.target_digits",
             )
     node = target.node
     if node is not None and node.plan_id != target.plan_id:
         raise _invalid(
             "node",
-            f"mục {node.path} không thuộc kế hoạch “{target.plan.title}”.",
+            _("mục %(path)s không thuộc kế hoạch “%(plan)s”.") % {"path": node.path, "plan": target.plan.title},
             "tasks.target_node_outside_plan",
         )
     if new_unit and target.unit is not None and not units_in_year(target.plan.year).filter(pk=target.unit.pk).exists():
         raise _invalid(
             "unit",
-            f"{target.unit.name} không còn hoặc chưa hoạt động trong năm {target.plan.year} của kế hoạch.",
+            _("%(unit)s không còn hoặc chưa hoạt động trong năm %(year)s của kế hoạch.")
+            % {"unit": target.unit.name, "year": target.plan.year},
             "tasks.target_unit_outside_year",
         )
 
@@ -147,7 +160,7 @@ def target_create(
     or a unit that did not exist in the plan's year.
     """
     if actor is not None and not target_can_change(user=actor, plan=plan):
-        raise _deny(f"Bạn không có quyền sửa chỉ tiêu của kế hoạch “{plan.title}”.")
+        raise _deny(_("Bạn không có quyền sửa chỉ tiêu của kế hoạch “%(plan)s”.") % {"plan": plan.title})
     target = Target(
         plan=plan,
         indicator=indicator,
@@ -174,11 +187,13 @@ def target_update(*, actor: Any, target: Target, **fields: Any) -> Target:
     """
     unknown = set(fields) - set(TARGET_FIELDS)
     if unknown:
-        raise ApplicationError(f"Trường không hợp lệ: {', '.join(sorted(unknown))}.", code="tasks.field")
+        raise ApplicationError(
+            _("Trường không hợp lệ: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}, code="tasks.field"
+        )
     plan = target.plan
     can_change = actor is None or target_can_change(user=actor, plan=plan)
     if not can_change and not target_can_report(user=actor, target=target):
-        raise _deny(f"Bạn không có quyền sửa chỉ tiêu “{target.indicator}”.")
+        raise _deny(_("Bạn không có quyền sửa chỉ tiêu “%(target)s”.") % {"target": target.indicator})
     before = _snapshot(target)
     old_unit = target.unit_id
     for name, value in fields.items():
@@ -188,7 +203,9 @@ def target_update(*, actor: Any, target: Target, **fields: Any) -> Target:
     if not changes:
         return target
     if not can_change and set(changes) - {"actual_value"}:
-        raise _deny(f"Đơn vị chỉ được báo cáo giá trị đạt được của chỉ tiêu “{target.indicator}”.")
+        raise _deny(
+            _("Đơn vị chỉ được báo cáo giá trị đạt được của chỉ tiêu “%(target)s”.") % {"target": target.indicator}
+        )
     _validate(target, new_unit=target.unit_id != old_unit)
     changes = diff(before, _snapshot(target))  # trimming may have undone a change
     if not changes:
@@ -203,7 +220,7 @@ def target_delete(*, actor: Any, target: Target) -> None:
     """Delete ``target``; its values stay in the ``target.deleted`` audit row."""
     plan = target.plan
     if actor is not None and not target_can_change(user=actor, plan=plan):
-        raise _deny(f"Bạn không có quyền xóa chỉ tiêu “{target.indicator}”.")
+        raise _deny(_("Bạn không có quyền xóa chỉ tiêu “%(target)s”.") % {"target": target.indicator})
     audit_record(actor=actor, action="target.deleted", obj=target, unit=plan.unit, changes=diff(_snapshot(target), {}))
     target.delete()
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cchc.accounts.choices import Role
 from cchc.accounts.services import membership_grant, user_upsert
@@ -78,7 +79,7 @@ DEMO_ACCOUNTS = (
 def _unit(code: str) -> OrgUnit:
     unit = OrgUnit.objects.filter(code=code).first()
     if unit is None:
-        raise ApplicationError(f"Dữ liệu mẫu thiếu đơn vị mã {code}.", code="demo.missing_unit")
+        raise ApplicationError(_("Dữ liệu mẫu thiếu đơn vị mã %(code)s.") % {"code": code}, code="demo.missing_unit")
     return unit
 
 

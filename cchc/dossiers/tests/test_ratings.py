@@ -147,3 +147,15 @@ def test_a_rating_keeps_the_time_it_was_given_within_the_dossiers_life() -> None
         rating_submit(dossier_code="RETURNED", scores=ALL_TWO, submitted_at=timezone.now() + dt.timedelta(days=1))
     assert caught.value.code == "dossiers.rating_in_future"
     assert Rating.objects.count() == 2
+
+
+def test_the_refusal_is_in_the_users_language() -> None:
+    """Messages go through gettext: Vietnamese by default, English when the user chose it."""
+    from django.utils import translation
+
+    with pytest.raises(ApplicationError) as caught:
+        rating_submit(dossier_code="NOPE", scores=ALL_TWO)
+    assert caught.value.message == "Không tìm thấy hồ sơ mã “NOPE”."
+    with translation.override("en"), pytest.raises(ApplicationError) as caught:
+        rating_submit(dossier_code="NOPE", scores=ALL_TWO)
+    assert caught.value.message == "No dossier with code “NOPE”."
