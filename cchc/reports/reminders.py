@@ -1,8 +1,9 @@
 """Reminder e-mails about periodic report deadlines, sent once by a daily command (``send_report_reminders``).
 
 The same machinery as the task reminders (``cchc.tasks.reminders``: the rule
-``reminder_decide``, ISO-week keys, one transaction per message), applied to the
-report periods of every template:
+``reminder_decide``, ISO-week keys; ``cchc.core.reminders``: the run's summary, the
+outbox, one transaction per message, the mail session), applied to the report periods
+of every template:
 
 * **Which periods.** Every period of every template covering the year of ``today``
   or the year before (a December period's deadline and lock fall in late December, a
@@ -35,27 +36,21 @@ kind, template, unit, period, recipient and key) and sent inside one
 it again (the task reminders' module docstring explains why not ``on_commit``).
 """
 
-import contextlib
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar, NamedTuple
 
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
 
-from cchc.accounts.choices import Role
-from cchc.accounts.models import Membership
+from cchc.accounts.selectors import focal_point_recipients
 from cchc.core.calendar import work_calendar
-from cchc.core.errors import ApplicationError
+from cchc.core.reminders import Outbox, Recipient, ReminderRun, base_url, mail_session, require_before_days
 from cchc.core.workdays import CalendarRangeError, WorkCalendar
 from cchc.organizations.models import OrgUnit
 from cchc.reports import periods
@@ -66,7 +61,6 @@ from cchc.tasks.reminders import ReminderDue, reminder_decide, state_text
 Kind = ReportReminderLog.Kind
 
 DEFAULT_BEFORE_DAYS = 3
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 KIND_ORDER = (Kind.BEFORE, Kind.DUE, Kind.OVERDUE)
 
 
@@ -80,23 +74,10 @@ class SentReportReminder(NamedTuple):
 
 
 @dataclass
-class ReportReminderSummary:
-    """What one run sent (or, dry, would send); ``failed`` pairs a refused message with the error."""
+class ReportReminderSummary(ReminderRun[SentReportReminder]):
+    """What one run sent (``core.reminders.ReminderRun``); ``skipped`` names periods the calendar cannot place."""
 
-    today: dt.date
-    dry_run: bool
-    working_day: bool = True
-    sent: list[SentReportReminder] = field(default_factory=list)
-    failed: list[tuple[SentReportReminder, str]] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        """Messages sent per kind, every kind present (0 when none)."""
-        counts = dict.fromkeys(KIND_ORDER, 0)
-        for item in self.sent:
-            counts[Kind(item.kind)] += 1
-        return {str(kind): count for kind, count in counts.items()}
+    KINDS: ClassVar[tuple[str, ...]] = KIND_ORDER
 
 
 @dataclass(frozen=True)
@@ -110,37 +91,11 @@ class _Due:
     report: Report | None
 
 
-@dataclass(frozen=True)
-class _Recipient:
-    email: str
-    name: str
-
-
-def _base_url() -> str:
-    return str(getattr(settings, "CCHC_BASE_URL", "") or DEFAULT_BASE_URL).rstrip("/")
-
-
 def report_link(report: Report | None) -> str:
     """The draft itself when there is one, else the unit's reports page (where it is opened)."""
     if report is not None:
-        return f"{_base_url()}{reverse('reports:report', args=[report.pk])}"
-    return f"{_base_url()}{reverse('reports:home')}"
-
-
-def _focal_points(unit_ids: Iterable[int], today: dt.date) -> dict[int, list[_Recipient]]:
-    rows = (
-        Membership.objects.active_on(today)
-        .filter(role=Role.FOCAL_POINT, unit_id__in=set(unit_ids), user__is_active=True)
-        .exclude(user__email="")
-        .select_related("user")
-        .order_by("unit_id", "user_id")
-    )
-    found: dict[int, list[_Recipient]] = defaultdict(list)
-    for membership in rows:
-        user = membership.user
-        if all(r.email != user.email for r in found[membership.unit_id]):
-            found[membership.unit_id].append(_Recipient(user.email, user.full_name or user.username))
-    return found
+        return f"{base_url()}{reverse('reports:report', args=[report.pk])}"
+    return f"{base_url()}{reverse('reports:home')}"
 
 
 def _owing(template: ReportTemplate, info: PeriodInfo, today: dt.date) -> list[tuple[OrgUnit, Report | None]]:
@@ -197,7 +152,7 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _message(item: _Due, recipient: _Recipient) -> EmailMessage:
+def _message(item: _Due, recipient: Recipient) -> EmailMessage:
     info = item.info
     context: dict[str, Any] = {
         "kind": item.due.kind,
@@ -218,7 +173,7 @@ def _message(item: _Due, recipient: _Recipient) -> EmailMessage:
     return EmailMessage(subject=subject, body=body, to=[recipient.email])
 
 
-def _deliver(*, item: _Due, recipient: str, message: EmailMessage) -> bool:
+def _deliver(message: EmailMessage, *, item: _Due, recipient: str) -> bool:
     """Log, then send, in one transaction; ``False`` when it was already logged (a send error propagates)."""
     key = {
         "kind": item.due.kind,
@@ -240,39 +195,25 @@ def _deliver(*, item: _Due, recipient: str, message: EmailMessage) -> bool:
     return True
 
 
-@dataclass
-class _Outbox:
-    summary: ReportReminderSummary
-    logged: set[tuple[str, int, int, int, int, str, str]]
-    connection: BaseEmailBackend | None
-
-    def post(self, item: _Due, recipient: str, build: Callable[[], EmailMessage]) -> None:
-        key = (
-            str(item.due.kind),
-            item.template.pk,
-            item.unit.pk,
-            item.info.year,
-            item.info.index,
-            recipient,
-            item.due.period_key,
-        )
-        if key in self.logged:
-            return
-        sent = SentReportReminder(
-            kind=item.due.kind, recipient=recipient, unit_code=item.unit.code, period=item.info.label
-        )
-        message = build()
-        if self.connection is None:
-            self.summary.sent.append(sent)
-            return
-        message.connection = self.connection
-        try:
-            delivered = _deliver(item=item, recipient=recipient, message=message)
-        except OSError as exc:
-            self.summary.failed.append((sent, str(exc) or type(exc).__name__))
-            return
-        if delivered:
-            self.summary.sent.append(sent)
+def _post(outbox: Outbox[SentReportReminder], item: _Due, recipient: Recipient) -> None:
+    """One message through the outbox, keyed as ``ReportReminderLog`` is."""
+    key = (
+        str(item.due.kind),
+        item.template.pk,
+        item.unit.pk,
+        item.info.year,
+        item.info.index,
+        recipient.email,
+        item.due.period_key,
+    )
+    outbox.post(
+        key=key,
+        sent=SentReportReminder(
+            kind=item.due.kind, recipient=recipient.email, unit_code=item.unit.code, period=item.info.label
+        ),
+        build=functools.partial(_message, item, recipient),
+        deliver=functools.partial(_deliver, item=item, recipient=recipient.email),
+    )
 
 
 def _logged(owed: Iterable[_Due]) -> set[tuple[str, int, int, int, int, str, str]]:
@@ -292,11 +233,7 @@ def report_reminders_send(
     Raises ``ApplicationError`` (``reports.invalid_before_days``) for a negative
     ``before_days`` and ``CalendarRangeError`` when ``today`` is outside the calendar.
     """
-    if before_days < 0:
-        raise ApplicationError(
-            _("Số ngày làm việc nhắc trước hạn phải không âm (nhận %(days)s).") % {"days": before_days},
-            code="reports.invalid_before_days",
-        )
+    require_before_days(before_days, code="reports.invalid_before_days")
     calendar = work_calendar()
     summary = ReportReminderSummary(today=today, dry_run=dry_run)
     if not calendar.is_working_day(today):
@@ -305,24 +242,17 @@ def report_reminders_send(
     owed = _owed_today(today, before_days, calendar, summary)
     if not owed:
         return summary
-    recipients = _focal_points((item.unit.pk for item in owed), today)
-    connection = None if dry_run else get_connection()
-    outbox = _Outbox(summary=summary, logged=_logged(owed), connection=connection)
-    if connection is not None:
-        with contextlib.suppress(OSError):
-            connection.open()
-    with translation.override("vi"):
-        try:
-            for item in owed:
-                for recipient in recipients.get(item.unit.pk, []):
-                    outbox.post(item, recipient.email, functools.partial(_message, item, recipient))
-        finally:
-            if connection is not None:
-                connection.close()
+    recipients = focal_point_recipients((item.unit.pk for item in owed), today)
+    logged = _logged(owed)
+    with mail_session(dry_run=dry_run) as connection:
+        outbox = Outbox(run=summary, logged=logged, connection=connection)
+        for item in owed:
+            for recipient in recipients.get(item.unit.pk, []):
+                _post(outbox, item, recipient)
     return summary
 
 
-def summary_message(summary: ReportReminderSummary) -> str:
+def summary_message(summary: ReminderRun[SentReportReminder]) -> str:
     """``Nhắc nộp báo cáo ngày 16/03/2023: đã gửi 3 thư (…).`` (a dry run says what it would send)."""
     day = f"{summary.today:%d/%m/%Y}"
     if not summary.working_day:

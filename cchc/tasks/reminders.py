@@ -59,28 +59,24 @@ the digest relies on the existence check and the command must not run twice at t
 same time (the runbook schedules it so: ``docs/runbooks/reminders.md``).
 """
 
-import contextlib
 import datetime as dt
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any, ClassVar, NamedTuple
 from urllib.parse import quote
 
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.translation import gettext as _
 
 from cchc.accounts.choices import Role
 from cchc.accounts.models import Membership
+from cchc.accounts.selectors import focal_point_recipients
 from cchc.core.calendar import work_calendar
-from cchc.core.errors import ApplicationError
+from cchc.core.reminders import Outbox, Recipient, ReminderRun, base_url, mail_session, require_before_days
 from cchc.core.workdays import CalendarRangeError, WorkCalendar
 from cchc.organizations.models import OrgUnit
 from cchc.plans.choices import PlanStatus
@@ -91,7 +87,6 @@ from cchc.tasks.models import ReminderLog, Task, TaskOccurrence
 Kind = ReminderLog.Kind
 
 DEFAULT_BEFORE_DAYS = 3
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 KIND_ORDER = (Kind.BEFORE, Kind.DUE, Kind.OVERDUE, Kind.DIGEST)
 
 
@@ -158,29 +153,10 @@ class SentReminder(NamedTuple):
 
 
 @dataclass
-class ReminderSummary:
-    """What one run sent (or, in a dry run, would send).
+class ReminderSummary(ReminderRun[SentReminder]):
+    """What one run sent (``core.reminders.ReminderRun``); ``skipped`` names tasks whose deadline the calendar lacks."""
 
-    ``working_day`` is ``False`` when ``today`` is a day off (nothing is sent then).
-    ``failed`` pairs a message that could not be sent with the error; it was not
-    logged, so the next run tries again. ``skipped`` names tasks whose deadline the
-    calendar does not know (outside its years).
-    """
-
-    today: dt.date
-    dry_run: bool
-    working_day: bool = True
-    sent: list[SentReminder] = field(default_factory=list)
-    failed: list[tuple[SentReminder, str]] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        """Messages sent per kind, every kind present (0 when none)."""
-        counts = dict.fromkeys(KIND_ORDER, 0)
-        for item in self.sent:
-            counts[Kind(item.kind)] += 1
-        return {str(kind): count for kind, count in counts.items()}
+    KINDS: ClassVar[tuple[str, ...]] = KIND_ORDER
 
 
 # --- gathering -----------------------------------------------------------------------------
@@ -194,19 +170,9 @@ class _Deadline:
     label: str  # the occurrence's period, "" for a one-off task
 
 
-@dataclass(frozen=True)
-class _Recipient:
-    email: str
-    name: str
-
-
-def _base_url() -> str:
-    return str(getattr(settings, "CCHC_BASE_URL", "") or DEFAULT_BASE_URL).rstrip("/")
-
-
 def task_link(task: Task) -> str:
     """The task on its plan page: ``<base>/ke-hoach/<plan>/#task-<code>`` (code percent-encoded)."""
-    return f"{_base_url()}/ke-hoach/{task.plan_id}/#task-{quote(task.code, safe='.-_')}"
+    return f"{base_url()}/ke-hoach/{task.plan_id}/#task-{quote(task.code, safe='.-_')}"
 
 
 def _open_tasks() -> Iterable[Task]:
@@ -233,23 +199,7 @@ def _deadline_of(task: Task, calendar: WorkCalendar) -> _Deadline | None:
     return _Deadline(task=task, due_date=due, deadline=effective_deadline(due, calendar), label=label)
 
 
-def _focal_points(unit_ids: Iterable[int], today: dt.date) -> dict[int, list[_Recipient]]:
-    rows = (
-        Membership.objects.active_on(today)
-        .filter(role=Role.FOCAL_POINT, unit_id__in=set(unit_ids), user__is_active=True)
-        .exclude(user__email="")
-        .select_related("user")
-        .order_by("unit_id", "user_id")
-    )
-    found: dict[int, list[_Recipient]] = defaultdict(list)
-    for membership in rows:
-        user = membership.user
-        if all(r.email != user.email for r in found[membership.unit_id]):
-            found[membership.unit_id].append(_Recipient(user.email, user.full_name or user.username))
-    return found
-
-
-def _reform_offices(today: dt.date) -> dict[_Recipient, list[str]]:
+def _reform_offices(today: dt.date) -> dict[Recipient, list[str]]:
     """Reform-office addresses and the unit paths their memberships cover."""
     rows = (
         Membership.objects.active_on(today)
@@ -259,10 +209,10 @@ def _reform_offices(today: dt.date) -> dict[_Recipient, list[str]]:
         .select_related("user", "unit")
         .order_by("user_id", "unit__path")
     )
-    found: dict[str, tuple[_Recipient, list[str]]] = {}
+    found: dict[str, tuple[Recipient, list[str]]] = {}
     for membership in rows:
         user = membership.user
-        _, paths = found.setdefault(user.email, (_Recipient(user.email, user.full_name or user.username), []))
+        _, paths = found.setdefault(user.email, (Recipient(user.email, user.full_name or user.username), []))
         paths.append(membership.unit.path)
     return dict(found.values())
 
@@ -286,7 +236,7 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _task_message(item: _Deadline, due: ReminderDue, recipient: _Recipient) -> EmailMessage:
+def _task_message(item: _Deadline, due: ReminderDue, recipient: Recipient) -> EmailMessage:
     task = item.task
     context: dict[str, Any] = {
         "kind": due.kind,
@@ -318,7 +268,7 @@ class _DigestRow:
 
 def _digest_message(
     *,
-    recipient: _Recipient,
+    recipient: Recipient,
     today: dt.date,
     overdue: Sequence[tuple[_Deadline, int]],
     due_this_week: Sequence[_Deadline],
@@ -368,7 +318,7 @@ def _digest_message(
             }
             for item in due_this_week
         ],
-        "plans_link": f"{_base_url()}/ke-hoach/",
+        "plans_link": f"{base_url()}/ke-hoach/",
     }
     subject = _one_line(render_to_string("tasks/email/digest_subject.txt", context))
     body = render_to_string("tasks/email/digest.txt", context)
@@ -378,7 +328,7 @@ def _digest_message(
 # --- sending -------------------------------------------------------------------------------
 
 
-def _deliver(*, kind: str, task: Task | None, recipient: str, period_key: str, message: EmailMessage) -> bool:
+def _deliver(message: EmailMessage, *, kind: str, task: Task | None, recipient: str, period_key: str) -> bool:
     """Log, then send, in one transaction; ``False`` when it was already logged.
 
     A sending error (``OSError``, which ``smtplib.SMTPException`` is) rolls the log row
@@ -396,35 +346,6 @@ def _deliver(*, kind: str, task: Task | None, recipient: str, period_key: str, m
     return True
 
 
-@dataclass
-class _Outbox:
-    """Sends (or, dry, only counts) the messages of one run into its summary."""
-
-    summary: ReminderSummary
-    logged: set[tuple[str, int | None, str, str]]
-    connection: BaseEmailBackend | None
-
-    def post(
-        self, *, kind: str, task: Task | None, recipient: str, period_key: str, build: Callable[[], EmailMessage]
-    ) -> None:
-        """Send the message ``build`` makes unless the log already has it (rendered only when needed)."""
-        if (kind, task.pk if task else None, recipient, period_key) in self.logged:
-            return
-        item = SentReminder(kind=kind, recipient=recipient, task_code=task.code if task else "")
-        message = build()
-        if self.connection is None:
-            self.summary.sent.append(item)
-            return
-        message.connection = self.connection
-        try:
-            delivered = _deliver(kind=kind, task=task, recipient=recipient, period_key=period_key, message=message)
-        except OSError as exc:
-            self.summary.failed.append((item, str(exc) or type(exc).__name__))
-            return
-        if delivered:
-            self.summary.sent.append(item)
-
-
 def reminders_send(*, today: dt.date, dry_run: bool = False, before_days: int = DEFAULT_BEFORE_DAYS) -> ReminderSummary:
     """Send the reminders due on ``today`` that were not sent yet (rules: module docstring).
 
@@ -437,11 +358,7 @@ def reminders_send(*, today: dt.date, dry_run: bool = False, before_days: int = 
     ``before_days``, ``CalendarRangeError`` when ``today`` is outside the calendar's
     years. A task whose deadline is outside them is listed in ``summary.skipped``.
     """
-    if before_days < 0:
-        raise ApplicationError(
-            _("Số ngày làm việc nhắc trước hạn phải không âm (nhận %(days)s).") % {"days": before_days},
-            code="tasks.invalid_before_days",
-        )
+    require_before_days(before_days, code="tasks.invalid_before_days")
     calendar = work_calendar()
     summary = ReminderSummary(today=today, dry_run=dry_run)
     if not calendar.is_working_day(today):
@@ -458,34 +375,48 @@ def reminders_send(*, today: dt.date, dry_run: bool = False, before_days: int = 
         if item is not None:
             deadlines.append(item)
 
-    week = iso_week_key(today)
-    connection = None if dry_run else get_connection()
-    outbox = _Outbox(summary=summary, logged=_logged(deadlines, week), connection=connection)
-    if connection is not None:
-        # If the server is down now, each message tries again and reports its own failure.
-        with contextlib.suppress(OSError):
-            connection.open()
-    # Vietnamese whatever language the caller runs in (see the module docstring).
-    with translation.override("vi"):
-        try:
-            _send_task_reminders(outbox, deadlines, today=today, before_days=before_days, calendar=calendar)
-            _send_digests(outbox, deadlines, today=today, calendar=calendar)
-        finally:
-            if connection is not None:
-                connection.close()
+    logged = _logged(deadlines, iso_week_key(today))
+    with mail_session(dry_run=dry_run) as connection:  # Vietnamese whatever the caller's language
+        outbox = Outbox(run=summary, logged=logged, connection=connection)
+        _send_task_reminders(outbox, deadlines, today=today, before_days=before_days, calendar=calendar)
+        _send_digests(outbox, deadlines, today=today, calendar=calendar)
     return summary
 
 
-def _send_task_reminders(
-    outbox: _Outbox, deadlines: Sequence[_Deadline], *, today: dt.date, before_days: int, calendar: WorkCalendar
+def _post(
+    outbox: Outbox[SentReminder],
+    *,
+    kind: str,
+    task: Task | None,
+    recipient: str,
+    period_key: str,
+    build: Callable[[], EmailMessage],
 ) -> None:
-    focal_points = _focal_points((d.task.lead_unit_id for d in deadlines), today)
+    """One message through the outbox, keyed as ``ReminderLog`` is."""
+    outbox.post(
+        key=(kind, task.pk if task else None, recipient, period_key),
+        sent=SentReminder(kind=kind, recipient=recipient, task_code=task.code if task else ""),
+        build=build,
+        deliver=functools.partial(_deliver, kind=kind, task=task, recipient=recipient, period_key=period_key),
+    )
+
+
+def _send_task_reminders(
+    outbox: Outbox[SentReminder],
+    deadlines: Sequence[_Deadline],
+    *,
+    today: dt.date,
+    before_days: int,
+    calendar: WorkCalendar,
+) -> None:
+    focal_points = focal_point_recipients((d.task.lead_unit_id for d in deadlines), today)
     for item in deadlines:
         due = reminder_decide(deadline=item.deadline, today=today, before_days=before_days, calendar=calendar)
         if due is None:
             continue
         for recipient in focal_points.get(item.task.lead_unit_id, []):
-            outbox.post(
+            _post(
+                outbox,
                 kind=due.kind,
                 task=item.task,
                 recipient=recipient.email,
@@ -494,7 +425,9 @@ def _send_task_reminders(
             )
 
 
-def _send_digests(outbox: _Outbox, deadlines: Sequence[_Deadline], *, today: dt.date, calendar: WorkCalendar) -> None:
+def _send_digests(
+    outbox: Outbox[SentReminder], deadlines: Sequence[_Deadline], *, today: dt.date, calendar: WorkCalendar
+) -> None:
     sunday = today + dt.timedelta(days=6 - today.weekday())
     overdue = [(d, calendar.working_days_between(d.deadline, today)) for d in deadlines if d.deadline < today]
     due_this_week = [d for d in deadlines if today <= d.deadline <= sunday]
@@ -510,7 +443,8 @@ def _send_digests(outbox: _Outbox, deadlines: Sequence[_Deadline], *, today: dt.
         mine_due = [d for d in due_this_week if covered(d, paths)]
         if not mine_overdue and not mine_due:
             continue
-        outbox.post(
+        _post(
+            outbox,
             kind=Kind.DIGEST,
             task=None,
             recipient=recipient.email,

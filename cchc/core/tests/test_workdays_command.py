@@ -80,11 +80,11 @@ def test_load_prints_a_summary_and_is_idempotent():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("add", "2023-13-01", "1"), "Ngày không hợp lệ: '2023-13-01' (định dạng YYYY-MM-DD)"),
-        (("add", "19/01/2023", "1"), "Ngày không hợp lệ: '19/01/2023' (định dạng YYYY-MM-DD)"),
-        (("add", "20230119", "1"), "Ngày không hợp lệ: '20230119' (định dạng YYYY-MM-DD)"),
-        (("between", "2023-01-19", "2023-02-30"), "Ngày không hợp lệ: '2023-02-30' (định dạng YYYY-MM-DD)"),
-        (("is", "hôm nay"), "Ngày không hợp lệ: 'hôm nay' (định dạng YYYY-MM-DD)"),
+        (("add", "2023-13-01", "1"), "Ngày không hợp lệ: '2023-13-01' (định dạng YYYY-MM-DD)."),
+        (("add", "19/01/2023", "1"), "Ngày không hợp lệ: '19/01/2023' (định dạng YYYY-MM-DD)."),
+        (("add", "20230119", "1"), "Ngày không hợp lệ: '20230119' (định dạng YYYY-MM-DD)."),
+        (("between", "2023-01-19", "2023-02-30"), "Ngày không hợp lệ: '2023-02-30' (định dạng YYYY-MM-DD)."),
+        (("is", "hôm nay"), "Ngày không hợp lệ: 'hôm nay' (định dạng YYYY-MM-DD)."),
         (("add", "2023-01-19", "x"), "Số ngày làm việc không hợp lệ: 'x' (cần một số nguyên không âm)"),
         (("add", "2023-01-19", "-1"), "Số ngày làm việc không hợp lệ: '-1' (cần một số nguyên không âm)"),
         (("add", "2050-01-03", "1"), "Ngày 03/01/2050 nằm ngoài phạm vi lịch làm việc (2015–2040)."),

@@ -14,21 +14,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cchc.core.calendar import work_calendar
 from cchc.core.errors import ApplicationError
+from cchc.core.management.arguments import iso_date
 from cchc.core.selectors import calendar_override_get
 from cchc.core.services import calendar_overrides_load_default
 from cchc.core.workdays import CalendarRangeError, DayReason, WorkCalendar
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
-
-
-def _date(text: str) -> dt.date:
-    if ISO_DATE.fullmatch(text):
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            pass
-    raise CommandError(f"Ngày không hợp lệ: '{text}' (định dạng YYYY-MM-DD)")
 
 
 def _count(text: str) -> int:
@@ -60,12 +51,12 @@ class Command(BaseCommand):
                 return
             calendar = work_calendar()
             if action == "add":
-                result = calendar.add_working_days(_date(options["date"]), _count(options["n"]))
+                result = calendar.add_working_days(iso_date(options["date"]), _count(options["n"]))
                 self.stdout.write(result.isoformat())
             elif action == "between":
-                self.stdout.write(str(calendar.working_days_between(_date(options["a"]), _date(options["b"]))))
+                self.stdout.write(str(calendar.working_days_between(iso_date(options["a"]), iso_date(options["b"]))))
             else:
-                self.stdout.write(self._explain(calendar, _date(options["date"])))
+                self.stdout.write(self._explain(calendar, iso_date(options["date"])))
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         except CalendarRangeError as exc:
