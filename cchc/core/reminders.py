@@ -19,7 +19,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -32,7 +32,15 @@ from cchc.core.errors import ApplicationError
 #: The site's address in e-mails when ``settings.CCHC_BASE_URL`` is not set (development).
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
-SentT = TypeVar("SentT")
+
+class _Sent(Protocol):
+    """A sent message as a run records it: at least its kind."""
+
+    @property
+    def kind(self) -> str: ...
+
+
+SentT = TypeVar("SentT", bound=_Sent)
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,7 @@ class ReminderRun(Generic[SentT]):
         """Messages sent per kind, every kind present (0 when none)."""
         counts = dict.fromkeys((str(kind) for kind in self.KINDS), 0)
         for item in self.sent:
-            counts[str(item.kind)] += 1  # type: ignore[attr-defined]
+            counts[str(item.kind)] += 1
         return counts
 
 

@@ -85,6 +85,23 @@ def default_month(today: dt.date) -> tuple[int, int]:
     return latest.year, latest.month
 
 
+def month_choice(params: Any, today: dt.date) -> tuple[int, int]:
+    """The year and month a page's query asks for (``nam``, ``thang``), else ``default_month``.
+
+    A value that is not a number, a month outside 1–12 or a year outside 2000 to next
+    year falls back to the default as a whole (the page never errors on its query).
+    """
+    default_year, default = default_month(today)
+    try:
+        year = int(params.get("nam", default_year))
+        month = int(params.get("thang", default))
+    except (TypeError, ValueError):
+        return default_year, default
+    if not (2000 <= year <= today.year + 1 and 1 <= month <= 12):
+        return default_year, default
+    return year, month
+
+
 def available_years(today: dt.date) -> list[int]:
     """Years from the first dossier received to this year, newest first (this year alone when none).
 

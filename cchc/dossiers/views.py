@@ -8,7 +8,6 @@ Figures come from ``dossiers.disclosure`` (that is, ``selectors.dossier_stats``)
 asked for by HTMX gets only its partial. Lookups and ratings are rate-limited per IP.
 """
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -36,19 +35,6 @@ TREND_BOTTOM = 24  # room for the month numbers
 
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _month_choice(request: HttpRequest, today: dt.date) -> tuple[int, int]:
-    """The year and month asked for, or ``disclosure.default_month``; nonsense falls back to the default."""
-    default_year, default_month = disclosure.default_month(today)
-    try:
-        year = int(request.GET.get("nam", default_year))
-        month = int(request.GET.get("thang", default_month))
-    except ValueError:
-        return default_year, default_month
-    if not (2000 <= year <= today.year + 1 and 1 <= month <= 12):
-        return default_year, default_month
-    return year, month
 
 
 def trend_bars(points: list[disclosure.TrendPoint]) -> list[dict[str, Any]]:
@@ -95,7 +81,7 @@ def _columns() -> list[tuple[str, str]]:
 def province_index(request: HttpRequest) -> HttpResponse:
     """The province's Biểu 06 for one month, per unit, with totals and the year's trend."""
     today = timezone.localdate()
-    year, month = _month_choice(request, today)
+    year, month = disclosure.month_choice(request.GET, today)
     period = disclosure.month_period(year, month)
     table = disclosure.province_table(period=period)
     names = disclosure.unit_names(table.units)
@@ -127,7 +113,7 @@ def _csv_response(content: bytes, filename: str) -> HttpResponse:
 @require_safe
 def province_csv(request: HttpRequest) -> HttpResponse:
     """The province table of the month as CSV (UTF-8 with BOM, Vietnamese headers), totals last."""
-    year, month = _month_choice(request, timezone.localdate())
+    year, month = disclosure.month_choice(request.GET, timezone.localdate())
     table = disclosure.province_table(period=disclosure.month_period(year, month))
     names = disclosure.unit_names(table.units)
     rows: list[tuple[tuple[str, ...], Any]] = [
@@ -150,7 +136,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One unit's Biểu 06 per field × level for a month, its trend and its citizens' ratings."""
     unit = _unit_or_404(code)
     today = timezone.localdate()
-    year, month = _month_choice(request, today)
+    year, month = disclosure.month_choice(request.GET, today)
     period = disclosure.month_period(year, month)
     table = disclosure.unit_field_level_table(unit_code=unit.code, period=period)
     context = {
@@ -177,7 +163,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
 def unit_csv(request: HttpRequest, code: str) -> HttpResponse:
     """One unit's table of the month as CSV, per field × level, totals last."""
     unit = _unit_or_404(code)
-    year, month = _month_choice(request, timezone.localdate())
+    year, month = disclosure.month_choice(request.GET, timezone.localdate())
     table = disclosure.unit_field_level_table(unit_code=unit.code, period=disclosure.month_period(year, month))
     rows: list[tuple[tuple[str, ...], Any]] = [((field, level), stats) for field, level, stats in table.rows]
     rows.append(((_("Tổng cộng"), ""), table.total))

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cchc.core.errors import ApplicationError, PermissionDeniedError
-from cchc.dossiers.disclosure import default_month
+from cchc.dossiers.disclosure import month_choice
 from cchc.indicators import calculations as calc
 from cchc.indicators.exports import indicator_table_csv
 from cchc.indicators.forms import IndicatorValueForm
@@ -54,19 +54,6 @@ TREND_BOTTOM = 24
 
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _month_choice(params: Any, today: dt.date) -> tuple[int, int]:
-    """The year and month asked for (``nam``, ``thang``), else the one-stop pages' default (``default_month``)."""
-    default_year, default = default_month(today)
-    try:
-        year = int(params.get("nam", default_year))
-        month = int(params.get("thang", default))
-    except (TypeError, ValueError):
-        return default_year, default
-    if not (2000 <= year <= today.year + 1 and 1 <= month <= 12):
-        return default_year, default
-    return year, month
 
 
 def _period_context(year: int, month: int, today: dt.date) -> dict[str, Any]:
@@ -97,7 +84,7 @@ def _csv(table: IndicatorTable, filename: str) -> HttpResponse:
 def province_index(request: HttpRequest) -> HttpResponse:
     """The index of every unit for one month, the province total, and the CSV link (``?format=csv``)."""
     today = timezone.localdate()
-    year, month = _month_choice(request.GET, today)
+    year, month = month_choice(request.GET, today)
     table, error = _table_or_error(year=year, month=month, today=today)
     if request.GET.get("format") == "csv" and table is not None:
         return _csv(table, f"chi-so-766-{year}-{month:02d}.csv")
@@ -149,7 +136,7 @@ def unit_detail(request: HttpRequest, unit_code: str) -> HttpResponse:
     if unit is None:
         raise Http404
     today = timezone.localdate()
-    year, month = _month_choice(request.GET, today)
+    year, month = month_choice(request.GET, today)
     table, error = _table_or_error(year=year, month=month, unit_code=unit.code, today=today)
     trend: list[dict[str, Any]] = []
     if error is None:
@@ -189,7 +176,7 @@ def value_entry(request: HttpRequest) -> HttpResponse:
     if not indicator_value_policy.allows_any(request.user, "change"):
         raise PermissionDenied(_("Chỉ Phòng CCHC cấp tỉnh hoặc quản trị hệ thống được nhập số liệu chỉ số 766."))
     today = timezone.localdate()
-    year, month = _month_choice(request.POST if request.method == "POST" else request.GET, today)
+    year, month = month_choice(request.POST if request.method == "POST" else request.GET, today)
     error: str | None = None
     try:
         indicator_set = indicator_set_for_month(year=year, month=month)
