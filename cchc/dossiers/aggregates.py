@@ -57,6 +57,8 @@ _EPOCH = dt.date(1900, 1, 1)
 GroupKey = tuple[int, str, str]  # unit id, field, level
 #: A bucket's deltas as written: grain, first day (ISO text), unit id, field, level, the deltas in ``COLUMNS`` order.
 BucketRow = tuple[Any, ...]
+#: A group's deltas of one day: unit id, field, level, day (ISO text), the deltas in ``COLUMNS`` order.
+DayRow = tuple[Any, ...]
 
 # Positions in a stored row (``dossiers.io.STORED_COLUMNS``).
 _UNIT, _FIELD, _LEVEL, _CHANNEL, _RECEIVED_AT, _RESOLVED_AT, _DUE = (
@@ -253,42 +255,17 @@ class CountDeltas:
         """``add(..., sign=-1)``."""
         self.add(**facts, sign=-1)  # type: ignore[arg-type]
 
-    def bucket_rows(self) -> list[BucketRow]:
-        """The net deltas per bucket of every grain, as ``(grain, first day, unit id, field, level, *deltas)``.
+    def day_rows(self) -> list[DayRow]:
+        """The net deltas per group and day, as ``(unit id, field, level, day, *deltas)``; all-zero days left out.
 
-        Days as ISO text; buckets whose deltas cancel out are left out. Months are summed
-        from the days and years from the months, each bucket's list added in C
-        (``map(operator.add, …)``): one pass over the days, then a few thousand months.
+        What the reading side of the import hands to the writing side (``write_day_rows``),
+        which rolls them up into the stored buckets.
         """
-        rows: list[BucketRow] = []
-        months: dict[tuple[str, int, str, str], list[int]] = {}
-        for (unit_id, field, level, day), deltas in self.days.items():
-            if not any(deltas):
-                continue
-            rows.append((_GRAIN_DAY, day, unit_id, field, level, *deltas))
-            key = (day[:8] + "01", unit_id, field, level)
-            found = months.get(key)
-            if found is None:
-                months[key] = list(deltas)
-            else:
-                found[:] = map(operator.add, found, deltas)
-        years: dict[tuple[str, int, str, str], list[int]] = {}
-        for (month, unit_id, field, level), deltas in months.items():
-            if not any(deltas):
-                continue
-            rows.append((_GRAIN_MONTH, month, unit_id, field, level, *deltas))
-            key = (month[:5] + "01-01", unit_id, field, level)
-            found = years.get(key)
-            if found is None:
-                years[key] = deltas
-            else:
-                found[:] = map(operator.add, found, deltas)
-        rows.extend(
-            (_GRAIN_YEAR, year, unit_id, field, level, *deltas)
-            for (year, unit_id, field, level), deltas in years.items()
-            if any(deltas)
-        )
-        return rows
+        return [(*key, *deltas) for key, deltas in self.days.items() if any(deltas)]
+
+    def bucket_rows(self) -> list[BucketRow]:
+        """The net deltas per bucket of every grain (see :func:`bucket_rows`)."""
+        return bucket_rows(self.day_rows())
 
     def rows(self) -> Iterator[tuple[str, dt.date, int, str, str, list[int]]]:
         """The net deltas per bucket of every grain (day, month, year); buckets whose deltas cancel out are left out."""
@@ -297,9 +274,55 @@ class CountDeltas:
 
     def write(self) -> int:
         """Add the deltas to the stored counters (inside the caller's transaction); the bucket rows written."""
-        written = write_bucket_rows(self.bucket_rows())
+        written = write_day_rows(self.day_rows())
         self.days.clear()
         return written
+
+
+def bucket_rows(days: Iterable[DayRow]) -> list[BucketRow]:
+    """The net deltas of day rows per bucket of every grain, as ``(grain, first day, unit id, field, level, *deltas)``.
+
+    Days as ISO text; buckets whose deltas cancel out are left out. Months are summed
+    from the days and years from the months, each bucket's list added in C
+    (``map(operator.add, …)``): one pass over the days, then a few thousand months.
+    """
+    rows: list[BucketRow] = []
+    months: dict[tuple[str, int, str, str], list[int]] = {}
+    for unit_id, field, level, day, *deltas in days:
+        if not any(deltas):
+            continue
+        rows.append((_GRAIN_DAY, day, unit_id, field, level, *deltas))
+        key = (day[:8] + "01", unit_id, field, level)
+        found = months.get(key)
+        if found is None:
+            months[key] = deltas
+        else:
+            found[:] = map(operator.add, found, deltas)
+    years: dict[tuple[str, int, str, str], list[int]] = {}
+    for (month, unit_id, field, level), deltas in months.items():
+        if not any(deltas):
+            continue
+        rows.append((_GRAIN_MONTH, month, unit_id, field, level, *deltas))
+        key = (month[:5] + "01-01", unit_id, field, level)
+        found = years.get(key)
+        if found is None:
+            years[key] = list(deltas)
+        else:
+            found[:] = map(operator.add, found, deltas)
+    rows.extend(
+        (_GRAIN_YEAR, year, unit_id, field, level, *deltas)
+        for (year, unit_id, field, level), deltas in years.items()
+        if any(deltas)
+    )
+    return rows
+
+
+def write_day_rows(days: Sequence[DayRow]) -> int:
+    """Add day rows (:meth:`CountDeltas.day_rows`) to the stored counters, inside the caller's transaction.
+
+    The bucket rows written (see :func:`write_bucket_rows`).
+    """
+    return write_bucket_rows(bucket_rows(days))
 
 
 #: Where a batch's deltas wait while the counters are upserted from them (one per connection).

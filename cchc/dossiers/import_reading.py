@@ -3,7 +3,7 @@
 The import (``dossiers.importing``) consumes *parts*: for each batch, one or more
 :class:`Chunk` of accepted stored rows (``dossiers.stored_rows``) in file order, then a
 :class:`BatchEnd` with the number of rows read, the rejections and the batch's Biểu 06
-deltas (``aggregates.CountDeltas``, counted as if every row were new). :func:`csv_parts`
+deltas per group and day (``aggregates.CountDeltas.day_rows``, counted as if every row were new). :func:`csv_parts`
 reads a CSV file with the fast parser and sends the other rows through the checked path;
 :func:`record_parts` checks every record (JSON Lines, the API). :func:`forked_parts`
 runs either in a forked child process and hands the parts over a pipe.
@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from cchc.core.calendar import work_calendar
 from cchc.core.workdays import WorkCalendar
 from cchc.dossiers import sla
-from cchc.dossiers.aggregates import BucketRow, CountDeltas
+from cchc.dossiers.aggregates import CountDeltas, DayRow
 from cchc.dossiers.io import CsvRows, ProcedureInfo, RawRecord, Rejection, parse_record
 from cchc.dossiers.regimes import sla_regimes
 from cchc.dossiers.stored_rows import FastRowParser, StoredRow, stored_row
@@ -61,7 +61,7 @@ class BatchEnd:
     rows_read: int
     rejected_count: int
     rejected: list[tuple[int, str]]
-    buckets: list[BucketRow]
+    days: list[DayRow]
 
 
 Part = Chunk | BatchEnd
@@ -149,7 +149,7 @@ class _BatchBuilder:
         }
 
     def end(self) -> BatchEnd:
-        end = BatchEnd(self.size, self.rejected_count, self.rejected, self.deltas.bucket_rows())
+        end = BatchEnd(self.size, self.rejected_count, self.rejected, self.deltas.day_rows())
         self.lines = {}
         self.rejected = []
         self.rejected_count = self.size = 0
@@ -281,7 +281,7 @@ def _flush(builder: _BatchBuilder) -> Parts:
 def _encode(part: Part) -> bytes:
     if isinstance(part, Chunk):
         return marshal.dumps(("c", part.rows))
-    return marshal.dumps(("e", part.rows_read, part.rejected_count, part.rejected, part.buckets))
+    return marshal.dumps(("e", part.rows_read, part.rejected_count, part.rejected, part.days))
 
 
 _DONE = marshal.dumps(("d",))

@@ -48,7 +48,7 @@ from django.utils.translation import gettext as _
 from cchc.audit.services import audit_record, diff, snapshot
 from cchc.core.errors import ApplicationError
 from cchc.core.workdays import VN_TZ, WorkCalendar
-from cchc.dossiers.aggregates import BucketRow, CountDeltas, write_bucket_rows
+from cchc.dossiers.aggregates import CountDeltas, DayRow, write_day_rows
 from cchc.dossiers.choices import EventKind
 from cchc.dossiers.import_reading import (
     MAX_KEPT_REJECTIONS,
@@ -235,9 +235,9 @@ class _Writer:
             cursor.executemany(sql, params)
         DossierEvent.objects.bulk_create(events)
 
-    def counters(self, buckets: Sequence[BucketRow]) -> None:
+    def counters(self, days: Sequence[DayRow]) -> None:
         """The batch's counters: the reading side's (every row as new) and this side's corrections."""
-        write_bucket_rows(buckets)
+        write_day_rows(days)
         self.corrections.write()
 
 
@@ -401,7 +401,7 @@ def _import_parts(
                 while isinstance(part, Chunk):
                     writer.write(part.rows)
                     part = next(parts)
-                writer.counters(part.buckets)
+                writer.counters(part.days)
                 before = snapshot(run, _RUN_COUNTERS)
                 run.batches += 1
                 run.created += writer.created
