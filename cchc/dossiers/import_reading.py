@@ -62,6 +62,8 @@ class BatchEnd:
     rejected_count: int
     rejected: list[tuple[int, str]]
     days: list[DayRow]
+    #: Accepted rows that were read a block at a time (``block_reading``), a speed diagnostic.
+    block_rows: int = 0
 
 
 Part = Chunk | BatchEnd
@@ -123,7 +125,7 @@ def load_catalogue(calendar: WorkCalendar | None) -> Catalogue:
     return Catalogue(procedures, units, calendar, sla.ClockMemo(calendar, regimes=sla_regimes()))
 
 
-class _BatchBuilder:
+class BatchBuilder:
     """Cuts rows into batches and chunks; the first occurrence of a code in a batch wins."""
 
     def __init__(self, *, batch_size: int, kept: int = 0) -> None:
@@ -134,6 +136,7 @@ class _BatchBuilder:
         self.rejected: list[tuple[int, str]] = []
         self.rejected_count = 0
         self.size = 0
+        self.block_rows = 0
         self.deltas = CountDeltas()
 
     def reject(self, rejection: Rejection) -> None:
@@ -148,8 +151,13 @@ class _BatchBuilder:
             "line": self.lines[code],
         }
 
+    def day_rows(self) -> list[DayRow]:
+        """The batch's Biểu 06 deltas per group and day."""
+        return self.deltas.day_rows()
+
     def end(self) -> BatchEnd:
-        end = BatchEnd(self.size, self.rejected_count, self.rejected, self.deltas.day_rows())
+        end = BatchEnd(self.size, self.rejected_count, self.rejected, self.day_rows(), self.block_rows)
+        self.block_rows = 0
         self.lines = {}
         self.rejected = []
         self.rejected_count = self.size = 0
@@ -158,20 +166,35 @@ class _BatchBuilder:
 
 
 def csv_parts(rows: CsvRows, catalogue: Catalogue, *, batch_size: int) -> Parts:
-    """The parts of a CSV file: the fast parser for the usual rows, the checked path for the rest.
+    """The parts of a CSV file: the fast parser for the usual rows, the checked path for the rest."""
+    parser = FastRowParser(rows.keys, procedures=catalogue.procedures, units=catalogue.units, clock=catalogue.clock)
+    builder = BatchBuilder(batch_size=batch_size)
+    yield from read_rows(builder, rows, catalogue, parser, rows.reader, rows.header_number)
+    if builder.size:
+        yield from flush_parts(builder)
 
+
+def read_rows(
+    builder: "BatchBuilder",
+    rows: CsvRows,
+    catalogue: Catalogue,
+    parser: FastRowParser,
+    reader: Any,
+    base: int,
+) -> Parts:
+    """Read every row of ``reader`` (a ``csv.reader`` whose line 1 is the file's line ``base + 1``) into ``builder``.
+
+    Yields the chunks and batches that fill up on the way; the caller flushes the last.
     A million iterations: the loop keeps the batch's state in local names and only
     counts down the rows left before a chunk or the batch can end (``room``); every row
     the fast parser does not take, or whose code the batch already has, goes to
     :func:`_slow_row`.
     """
-    parser = FastRowParser(rows.keys, procedures=catalogue.procedures, units=catalogue.units, clock=catalogue.clock)
-    builder = _BatchBuilder(batch_size=batch_size)
-    reader, parse, width, base = rows.reader, parser.parse, parser.width, rows.header_number
+    parse, width = parser.parse, parser.width
     end = base
     while True:
         lines, chunk, count = builder.lines, builder.chunk, builder.deltas.add_row
-        room = min(CHUNK_SIZE - len(chunk), batch_size - builder.size)
+        room = min(CHUNK_SIZE - len(chunk), builder.batch_size - builder.size)
         try:
             for cells in reader:
                 start = end + 1
@@ -186,26 +209,29 @@ def csv_parts(rows: CsvRows, catalogue: Catalogue, *, batch_size: int) -> Parts:
                     builder.size += 1
                 room -= 1
                 if room <= 0:
-                    if len(chunk) >= CHUNK_SIZE:
-                        yield Chunk(chunk)
-                        builder.chunk = []
-                    if builder.size >= batch_size:
-                        yield from _flush(builder)
+                    yield from full_parts(builder)
                     lines, chunk, count = builder.lines, builder.chunk, builder.deltas.add_row
-                    room = min(CHUNK_SIZE - len(chunk), batch_size - builder.size)
-            break
+                    room = min(CHUNK_SIZE - len(chunk), builder.batch_size - builder.size)
+            return
         except csv.Error as exc:
-            start, end = end + 1, rows.line
+            start, end = end + 1, base + reader.line_num
             builder.reject(rows.malformed(start, exc))
             builder.size += 1
-            if builder.size >= batch_size:
-                yield from _flush(builder)
-    if builder.size:
-        yield from _flush(builder)
+            if builder.size >= builder.batch_size:
+                yield from flush_parts(builder)
+
+
+def full_parts(builder: "BatchBuilder") -> Parts:
+    """The chunk if it is full, then the batch if it is full."""
+    if len(builder.chunk) >= CHUNK_SIZE:
+        yield Chunk(builder.chunk)
+        builder.chunk = []
+    if builder.size >= builder.batch_size:
+        yield from flush_parts(builder)
 
 
 def _slow_row(
-    builder: "_BatchBuilder", rows: CsvRows, catalogue: Catalogue, start: int, cells: list[str], row: StoredRow | None
+    builder: "BatchBuilder", rows: CsvRows, catalogue: Catalogue, start: int, cells: list[str], row: StoredRow | None
 ) -> None:
     """A row the fast path did not take (``row`` is ``None``) or whose code repeats one of the batch."""
     if row is None:
@@ -233,7 +259,7 @@ def _slow_row(
 
 def record_parts(records: Iterable[RawRecord | Rejection], catalogue: Catalogue, *, batch_size: int) -> Parts:
     """The parts of records (JSON Lines, the API): every row through the checked path."""
-    builder = _BatchBuilder(batch_size=batch_size)
+    builder = BatchBuilder(batch_size=batch_size)
     for record in records:
         builder.size += 1
         result = record if isinstance(record, Rejection) else check_record(record, catalogue)
@@ -252,9 +278,9 @@ def record_parts(records: Iterable[RawRecord | Rejection], catalogue: Catalogue,
                     yield Chunk(builder.chunk)
                     builder.chunk = []
         if builder.size >= batch_size:
-            yield from _flush(builder)
+            yield from flush_parts(builder)
     if builder.size:
-        yield from _flush(builder)
+        yield from flush_parts(builder)
 
 
 def check_record(record: RawRecord, catalogue: Catalogue) -> StoredRow | Rejection:
@@ -268,7 +294,7 @@ def check_record(record: RawRecord, catalogue: Catalogue) -> StoredRow | Rejecti
     return result if isinstance(result, Rejection) else stored_row(result)
 
 
-def _flush(builder: _BatchBuilder) -> Parts:
+def flush_parts(builder: BatchBuilder) -> Parts:
     if builder.chunk:
         yield Chunk(builder.chunk)
         builder.chunk = []
@@ -281,7 +307,7 @@ def _flush(builder: _BatchBuilder) -> Parts:
 def _encode(part: Part) -> bytes:
     if isinstance(part, Chunk):
         return marshal.dumps(("c", part.rows))
-    return marshal.dumps(("e", part.rows_read, part.rejected_count, part.rejected, part.days))
+    return marshal.dumps(("e", part.rows_read, part.rejected_count, part.rejected, part.days, part.block_rows))
 
 
 _DONE = marshal.dumps(("d",))

@@ -249,6 +249,8 @@ class CsvRows:
         self.filename = filename
         self.header_number = header_number
         self.delimiter, self.keys, self.labels = _read_header(header, header_number, filename)
+        #: The body's lines, unread: ``reader`` splits them; a block reader may take them directly instead.
+        self.lines = lines
         self.reader = csv.reader(lines, delimiter=self.delimiter, strict=True)
 
     @property

@@ -99,12 +99,12 @@ def values_from_stored(row: StoredRow) -> DossierValues:
 
 
 #: Every ``:MM:SS`` a valid time can end with.
-_MINUTES_SECONDS = frozenset(f":{minute:02d}:{second:02d}" for minute in range(60) for second in range(60))
+MINUTES_SECONDS = frozenset(f":{minute:02d}:{second:02d}" for minute in range(60) for second in range(60))
 #: Zone suffixes the fast path reads (whole hours, so minutes and seconds carry over as text).
-_FAST_ZONES = ("", "Z", "+07:00", "+00:00")
+FAST_ZONES = ("", "Z", "+07:00", "+00:00")
 _HOUR_HEAD = re.compile(r"^(?:\d{4}-\d{2}-\d{2}[T ]|\d{2}/\d{2}/\d{4} )\d{2}$")
-_FAST_FLAGS_INT = {"": 0, "0": 0, "1": 1, "false": 0, "true": 1}
-_PAUSES = {"": 0, **{str(days): days for days in range(MAX_PAUSED_DAYS + 1)}}
+FAST_FLAGS = {"": 0, "0": 0, "1": 1, "false": 0, "true": 1}
+PAUSES = {"": 0, **{str(days): days for days in range(MAX_PAUSED_DAYS + 1)}}
 #: A memo that grows past this many entries starts over (memory stays bounded on any file).
 _MEMO_LIMIT = 200_000
 _NOT_LEARNED: Any = object()
@@ -149,7 +149,7 @@ class FastRowParser:
         self.clock = clock
         self._channels = frozenset(Channel.values)
         self._outcomes = frozenset({"", *Outcome.values})
-        self._hours: dict[str, dict[str, tuple[str, str, str]]] = {zone: {} for zone in _FAST_ZONES}
+        self._hours: dict[str, dict[str, tuple[str, str, str]]] = {zone: {} for zone in FAST_ZONES}
         self._days: dict[str, str] = {}
         self._cutoffs: dict[str, dict[str, str | None]] = {channel: {} for channel in Channel.values}
         self._clocks: dict[tuple[str, bool, int, int], tuple[str, str]] = {}
@@ -214,13 +214,40 @@ class FastRowParser:
         found = self._clocks[key] = (start.isoformat(), due.isoformat())
         return found
 
+    # -- the memos, for a reader that converts many rows at once (``block_reading``) ----
+
+    def hour(self, zone: str, head: str) -> tuple[str, str, str] | None:
+        """UTC text up to the hour, local day and local hour of the times ``head:MM:SS`` + ``zone``, or ``None``."""
+        return self._hours[zone].get(head) or self._learn_hour(f"{head}:00:00{zone}")
+
+    def day(self, text: str) -> str | None:
+        """The ISO text of a date cell the checked path reads, else ``None``."""
+        return self._day(text)
+
+    def cutoff(self, channel: str, day: str) -> str | None:
+        """The regime's cut-off (``HH:MM:SS``) for ``channel`` on local ``day``; ``LookupError`` without a regime."""
+        found = self._cutoffs[channel].get(day, _NOT_LEARNED)
+        return self._learn_cutoff(day, channel) if found is _NOT_LEARNED else found
+
+    def clock_of(self, key: tuple[str, bool, int, int], received: str, channel: str) -> tuple[str, str] | None:
+        """Start day and due date (ISO text) for a clock key, ``received`` being a time with that key; else ``None``."""
+        return self._clocks.get(key) or self._learn_clock(received, key, channel)
+
+    @property
+    def channels(self) -> frozenset[str]:
+        return self._channels
+
+    @property
+    def outcomes(self) -> frozenset[str]:
+        return self._outcomes
+
     # -- the row ----------------------------------------------------------------------
 
     def _compile(self) -> Callable[[list[str]], StoredRow | None]:
         """The row function, with every look-up it makes bound to a local name (a million calls)."""
         pad, cells_of, code_limit = self._pad, self._cells, MAX_CODE_LENGTH
         procedures, units, channels, outcomes = self.procedures.get, self.units, self._channels, self._outcomes
-        pauses, flags, minutes_seconds = _PAUSES.get, _FAST_FLAGS_INT.get, _MINUTES_SECONDS
+        pauses, flags, minutes_seconds = PAUSES.get, FAST_FLAGS.get, MINUTES_SECONDS
         zones, learn_hour, day_of = self._hours.get, self._learn_hour, self._day
         cutoffs, learn_cutoff, clocks, learn_clock = (
             self._cutoffs,

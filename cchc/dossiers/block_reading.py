@@ -1,0 +1,502 @@
+"""Reading a CSV export a block of lines at a time, with Polars: the import's reading side at speed.
+
+:func:`block_csv_parts` gives exactly the parts of :func:`import_reading.csv_parts` (the
+same stored rows in the same order, the same rejections, the same Biểu 06 day deltas),
+only faster: a block of up to ``room`` lines (the rows left before the chunk or the
+batch is full) is split and checked column by column in Polars, and its rows become
+stored rows all at once. A block is taken that way only when every one of its rows is
+a row the fast parser (``stored_rows.FastRowParser``) takes and no code repeats one
+already in the batch; any other block (a rejection, an alias, a repeated code,
+non-ASCII text, a stray carriage return, a blank line) is read row by row by
+``import_reading.read_rows``, and a block with a double quote hands the rest of the
+file to it (a quoted cell may span lines). So every check and message stays where it
+is, and the block path only has to agree with the fast parser, which the tests hold.
+
+The block path asks the fast parser's own memo fillers for what it has not met yet (a
+time's hour, a regime's cut-off, a clock, a date), once per distinct key of the
+block, and joins their answers back: the rules live in one place.
+
+Polars runs a thread pool that a forked child cannot use once the parent has started
+it, so the block path runs only in the import's forked reading process
+(``import_reading.forked_parts``) and :func:`usable` refuses it anywhere else.
+"""
+
+import csv
+import operator
+import os
+import sys
+from collections.abc import Iterator
+from itertools import islice
+from typing import Any
+
+from cchc.dossiers.aggregates import COLUMNS as COUNT_COLUMNS
+from cchc.dossiers.aggregates import DayRow
+from cchc.dossiers.import_reading import (
+    CHUNK_SIZE,
+    BatchBuilder,
+    Catalogue,
+    Chunk,
+    Parts,
+    flush_parts,
+    read_rows,
+)
+from cchc.dossiers.io import COLUMNS, MAX_CODE_LENGTH, MAX_HANDLING_CODES_LENGTH, CsvRows
+from cchc.dossiers.stored_rows import FAST_FLAGS, FAST_ZONES, MINUTES_SECONDS, PAUSES, STORED_COLUMNS, FastRowParser
+
+#: Lines read and checked at a time (the rows of a block live in Polars and then as Python tuples).
+BLOCK_LINES = 50_000
+#: The process that first ran Polars here; a process forked from it must not run Polars.
+_POLARS_STARTED_IN: int | None = None
+#: What Python's ``str.strip`` and ``re``'s ``\\s`` take for white space among ASCII characters.
+_ASCII_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
+#: Stored columns with few distinct values in a block: one Python object per value, shared by the rows.
+_SHARED = frozenset(STORED_COLUMNS) - {"code", "received_at", "resolved_at", "returned_at", "supplement_requested_at"}
+
+
+def usable() -> bool:
+    """Whether this process may run Polars: it is not a fork of a process that already did."""
+    return _POLARS_STARTED_IN in (None, os.getpid())
+
+
+def _polars() -> Any:
+    """Polars, marked as started in this process; one thread unless ``POLARS_MAX_THREADS`` says otherwise.
+
+    The import runs two busy processes on two cores already (this reader and the
+    writer): a second Polars thread only competes with the writer (measured: slower).
+    """
+    global _POLARS_STARTED_IN
+    _POLARS_STARTED_IN = os.getpid()
+    if "polars" not in sys.modules:
+        os.environ.setdefault("POLARS_MAX_THREADS", "1")
+    import polars
+
+    return polars
+
+
+class _BlockBuilder(BatchBuilder):
+    """The batch state of ``BatchBuilder``, plus the counting facts of the rows taken a block at a time."""
+
+    def __init__(self, *, batch_size: int, blocks: "_Blocks") -> None:
+        super().__init__(batch_size=batch_size)
+        self.blocks = blocks
+        self.facts: list[Any] = []
+
+    def day_rows(self) -> list[DayRow]:
+        if not self.facts:
+            return super().day_rows()
+        days = self.blocks.day_rows(self.facts, super().day_rows())
+        self.facts = []
+        return days
+
+
+def block_csv_parts(rows: CsvRows, catalogue: Catalogue, *, batch_size: int) -> Parts:
+    """The parts of a CSV file, as ``csv_parts`` makes them, read a block of lines at a time.
+
+    A block is up to ``BLOCK_LINES`` lines, never past the end of the batch. A block
+    that cannot be taken whole is tried again in pieces of ``CHUNK_SIZE`` lines, and a
+    piece that cannot be taken either is read row by row; so one odd row costs the
+    speed of one piece, not of the file.
+    """
+    pl = _polars()
+    parser = FastRowParser(rows.keys, procedures=catalogue.procedures, units=catalogue.units, clock=catalogue.clock)
+    blocks = _Blocks(pl, rows, parser)
+    builder = _BlockBuilder(batch_size=batch_size, blocks=blocks)
+    lines: Iterator[str] = rows.lines
+    end = rows.header_number
+    while True:
+        block = list(islice(lines, min(BLOCK_LINES, batch_size - builder.size)))
+        if not block:
+            break
+        text = "".join(block)
+        if '"' in text:  # a quoted cell may go on over the next lines: the rest the usual way
+            reader = csv.reader(_chain(block, lines), delimiter=rows.delimiter, strict=True)
+            yield from read_rows(builder, rows, catalogue, parser, reader, end)
+            break
+        if not blocks.take(text, len(block), end + 1, builder):
+            for offset in range(0, len(block), CHUNK_SIZE):
+                piece = block[offset : offset + CHUNK_SIZE]
+                if not blocks.take("".join(piece), len(piece), end + offset + 1, builder):
+                    reader = csv.reader(piece, delimiter=rows.delimiter, strict=True)
+                    yield from read_rows(builder, rows, catalogue, parser, reader, end + offset)
+                yield from _whole_chunks(builder)
+        end += len(block)
+        yield from _whole_chunks(builder)
+        if builder.size >= batch_size:
+            yield from flush_parts(builder)
+    if builder.size:
+        yield from flush_parts(builder)
+
+
+def _whole_chunks(builder: BatchBuilder) -> Parts:
+    """Every whole ``CHUNK_SIZE`` of the chunk; the rest stays in the builder."""
+    chunk = builder.chunk
+    whole = len(chunk) - len(chunk) % CHUNK_SIZE
+    if whole:
+        for start in range(0, whole, CHUNK_SIZE):
+            yield Chunk(chunk[start : start + CHUNK_SIZE])
+        builder.chunk = chunk[whole:]
+
+
+def _chain(block: list[str], lines: Iterator[str]) -> Iterator[str]:
+    yield from block
+    yield from lines
+
+
+class _Blocks:
+    """Checks and converts blocks of lines in Polars, with the fast parser's memos."""
+
+    def __init__(self, pl: Any, rows: CsvRows, parser: FastRowParser) -> None:
+        self.pl = pl
+        self.parser = parser
+        self.delimiter = rows.delimiter
+        self.width = len(rows.keys)
+        positions = {key: index for index, key in enumerate(rows.keys)}
+        self.names = [f"c{index}" for index in range(self.width)]
+        self.cell = {key: pl.col(f"c{positions[key]}") if key in positions else pl.lit("") for key in COLUMNS}
+        procedures = parser.procedures
+        self.procedures = pl.DataFrame(
+            {
+                "procedure_code": list(procedures),
+                "procedure_id": [info.id for info in procedures.values()],
+                "limit": [info.time_limit_days for info in procedures.values()],
+                "field": [info.field for info in procedures.values()],
+                "level": [info.level for info in procedures.values()],
+            },
+            schema={
+                "procedure_code": pl.String,
+                "procedure_id": pl.Int64,
+                "limit": pl.Int64,
+                "field": pl.String,
+                "level": pl.String,
+            },
+        )
+        self.units = pl.DataFrame(
+            {"unit_code": list(parser.units), "unit_id": list(parser.units.values())},
+            schema={"unit_code": pl.String, "unit_id": pl.Int64},
+        )
+        self.unit_codes = pl.Series(list(parser.units), dtype=pl.String)
+        self.channels = sorted(parser.channels)
+        self.outcomes = sorted(parser.outcomes)
+        self.pauses = dict(PAUSES)
+        self.flags = dict(FAST_FLAGS)
+        self.minutes_seconds = pl.Series(sorted(MINUTES_SECONDS), dtype=pl.String)
+        self.zones = list(FAST_ZONES)
+        # Printable ASCII without white space: what ``str.strip`` leaves as it is.
+        self.code_pattern = f"^[!-~]{{1,{MAX_CODE_LENGTH}}}$"
+        spaces = "".join(f"\\x{ord(char):02x}" for char in _ASCII_SPACE)
+        self.separator_pattern = f"[|;,{spaces}]"
+
+    # -- a block ----------------------------------------------------------------------
+
+    def take(self, text: str, count: int, first_line: int, builder: _BlockBuilder) -> bool:
+        """Take the block's ``count`` rows (lines from ``first_line``) into ``builder`` if all pass; else ``False``."""
+        if not text.isascii():
+            return False
+        text = text.replace("\r\n", "\n")
+        if (
+            "\n\n" in text
+            or text.startswith("\n")
+            or "\r" in text
+            or text.count(self.delimiter) != count * (self.width - 1)
+        ):
+            return False
+        pl = self.pl
+        try:
+            frame = pl.read_csv(
+                text.encode(),
+                has_header=False,
+                new_columns=self.names,
+                separator=self.delimiter,
+                quote_char=None,
+                infer_schema=False,
+                empty_string_is_null=False,
+                comment_prefix=None,
+                truncate_ragged_lines=False,
+                raise_if_empty=True,
+            )
+        except Exception:  # noqa: BLE001 - any row Polars cannot split is read the usual way
+            return False
+        if frame.height != count or frame.width != self.width:
+            return False
+        stored = self._stored(frame)
+        if stored is None:
+            return False
+        codes = stored.get_column("code").to_list()
+        lines = builder.lines
+        if len(set(codes)) != count or not lines.keys().isdisjoint(codes):
+            return False
+        builder.chunk.extend(self._python_rows(stored, codes))
+        lines.update(zip(codes, range(first_line, first_line + count), strict=True))
+        builder.size += count
+        builder.block_rows += count
+        builder.facts.append(stored.select(_FACT_COLUMNS))
+        return True
+
+    def _stored(self, frame: Any) -> Any:
+        """The block's stored columns (``STORED_COLUMNS``) and counting facts, or ``None`` if a row fails."""
+        pl, cell = self.pl, self.cell
+        frame = frame.select(
+            code=cell["code"],
+            procedure_code=cell["procedure_code"],
+            unit_code=cell["unit_code"],
+            channel=cell["channel"],
+            received_text=cell["received_at"],
+            resolved_text=cell["resolved_at"],
+            returned_text=cell["returned_at"],
+            outcome=cell["outcome"],
+            paused_text=cell["paused_working_days"],
+            apology_text=cell["apology_new_due_date"],
+            paid_text=cell["paid_online"],
+            digitized_text=cell["digitized"],
+            source_text=cell["due_date"],
+            handling_unit_codes=cell["handling_unit_codes"],
+            supplement_text=cell["supplement_requested_at"],
+            sent_text=cell["apology_sent_on"],
+            e_result_text=cell["electronic_result"],
+        )
+        frame = frame.join(self.procedures, on="procedure_code", how="left", maintain_order="left")
+        frame = frame.join(self.units, on="unit_code", how="left", maintain_order="left")
+        frame = frame.with_columns(
+            paused_working_days=pl.col("paused_text").replace_strict(self.pauses, default=None, return_dtype=pl.Int64),
+            paid_online=pl.col("paid_text").replace_strict(self.flags, default=None, return_dtype=pl.Int64),
+            digitized=pl.col("digitized_text").replace_strict(self.flags, default=None, return_dtype=pl.Int64),
+            electronic_result=pl.col("e_result_text").replace_strict(self.flags, default=None, return_dtype=pl.Int64),
+        )
+        plain = (
+            pl.col("code").str.contains(self.code_pattern)
+            & pl.col("procedure_id").is_not_null()
+            & pl.col("unit_id").is_not_null()
+            & pl.col("channel").is_in(self.channels)
+            & pl.col("outcome").is_in(self.outcomes)
+            & pl.col("paused_working_days").is_not_null()
+            & pl.col("paid_online").is_not_null()
+            & pl.col("digitized").is_not_null()
+            & pl.col("electronic_result").is_not_null()
+            & (
+                (pl.col("handling_unit_codes") == "")
+                | (
+                    pl.col("handling_unit_codes").is_in(self.unit_codes)
+                    & (pl.col("handling_unit_codes").str.len_bytes() <= MAX_HANDLING_CODES_LENGTH)
+                    & ~pl.col("handling_unit_codes").str.contains(self.separator_pattern)
+                )
+            )
+        )
+        if not frame.select(plain.all()).item():
+            return None
+        frame = self._moments(frame)
+        if frame is None:
+            return None
+        frame = self._days(frame)
+        if frame is None:
+            return None
+        frame = self._clock(frame)
+        if frame is None:
+            return None
+        due = pl.col("due_date")
+        resolved, received = pl.col("resolved_at"), pl.col("received_at")
+        ordered = (
+            ((resolved == "") | (resolved >= received))
+            & (
+                (pl.col("returned_at") == "")
+                | ((pl.col("returned_at") >= received) & (pl.col("returned_at") >= resolved))
+            )
+            & (
+                (pl.col("supplement_requested_at") == "")
+                | (resolved == "")
+                | (pl.col("supplement_requested_at") <= resolved)
+            )
+            & ((pl.col("apology_new_due_date") == "") | (pl.col("apology_new_due_date") > due))
+            & (
+                (pl.col("apology_sent_on") == "")
+                | ((pl.col("apology_new_due_date") != "") & (pl.col("apology_sent_on") >= pl.col("received_day")))
+            )
+        )
+        if not frame.select(ordered.all()).item():
+            return None
+        source = pl.col("source_due_date")
+        return frame.with_columns(
+            due_disagrees=((source != "") & (source != due)).cast(pl.Int64),
+            overdue_from=due.str.to_date("%Y-%m-%d").dt.offset_by("1d").dt.strftime("%Y-%m-%d"),
+        )
+
+    def _moments(self, frame: Any) -> Any:
+        """UTC text, local day and local time of the four time columns, from the fast parser's hour memo."""
+        pl, parser = self.pl, self.parser
+        texts = {
+            "received_at": "received_text",
+            "resolved_at": "resolved_text",
+            "returned_at": "returned_text",
+            "supplement_requested_at": "supplement_text",
+        }
+        given = [frame.get_column("received_text")]
+        given += [
+            frame.get_column(column).filter(frame.get_column(column) != "") for column in list(texts.values())[1:]
+        ]
+        shaped = (
+            pl.concat(given)
+            .to_frame("text")
+            .select(
+                zone=pl.col("text").str.slice(19),
+                head=pl.col("text").str.slice(0, 13),
+                tail=pl.col("text").str.slice(13, 6),
+            )
+        )
+        fits = pl.col("tail").is_in(self.minutes_seconds).all() & pl.col("zone").is_in(self.zones).all()
+        if not shaped.select(fits).item():
+            return None
+        known = []
+        for zone, head in shaped.select("zone", "head").unique().iter_rows():
+            found = parser.hour(zone, head)
+            if found is None:
+                return None
+            known.append((zone, head, *found))
+        memo = pl.DataFrame(known, schema=["zone", "head", "utc", "day", "hour"], orient="row")
+        for name, column in texts.items():
+            text = pl.col(column)
+            parts = frame.select(
+                zone=text.str.slice(19), head=text.str.slice(0, 13), tail=text.str.slice(13, 6), empty=text == ""
+            ).join(memo, on=["zone", "head"], how="left", maintain_order="left")
+            values = parts.select(
+                utc=pl.when(pl.col("empty")).then(pl.lit("")).otherwise(pl.col("utc") + pl.col("tail")),
+                day=pl.when(pl.col("empty")).then(pl.lit("")).otherwise(pl.col("day")),
+                time=pl.col("hour") + pl.col("tail"),
+            )
+            frame = frame.with_columns(values.get_column("utc").alias(name))
+            if name == "received_at":
+                frame = frame.with_columns(
+                    values.get_column("day").alias("received_day"), values.get_column("time").alias("received_time")
+                )
+            elif name == "resolved_at":
+                frame = frame.with_columns(values.get_column("day").alias("resolved_day"))
+        return frame
+
+    def _days(self, frame: Any) -> Any:
+        """The ISO text of the three date columns, through the fast parser's date memo."""
+        pl, day_of = self.pl, self.parser.day
+        columns = {
+            "source_text": "source_due_date",
+            "apology_text": "apology_new_due_date",
+            "sent_text": "apology_sent_on",
+        }
+        texts = pl.concat([frame.get_column(column) for column in columns]).unique().to_list()
+        mapping = {"": ""}
+        for text in texts:
+            if text:
+                found = day_of(text)
+                if found is None:
+                    return None
+                mapping[text] = found
+        return frame.with_columns(
+            pl.col(column).replace_strict(mapping, return_dtype=pl.String).alias(name)
+            for column, name in columns.items()
+        )
+
+    def _clock(self, frame: Any) -> Any:
+        """Start day and due date of every row, through the fast parser's cut-off and clock memos."""
+        pl, parser = self.pl, self.parser
+        known: list[tuple[str, str, str]] = []
+        for channel, day in frame.select("channel", "received_day").unique().iter_rows():
+            try:
+                cutoff = parser.cutoff(channel, day)
+            except LookupError:
+                return None
+            known.append((channel, day, "" if cutoff is None else cutoff))
+        cut = pl.DataFrame(known, schema=["channel", "received_day", "cutoff"], orient="row")
+        frame = frame.join(cut, on=["channel", "received_day"], how="left", maintain_order="left")
+        frame = frame.with_columns(late=(pl.col("cutoff") != "") & (pl.col("received_time") >= pl.col("cutoff")))
+        keys = frame.group_by("received_day", "late", "limit", "paused_working_days").agg(
+            pl.col("received_text").first(), pl.col("channel").first()
+        )
+        clocked = []
+        for day, late, limit, paused, received, channel in keys.iter_rows():
+            found = parser.clock_of((day, late, limit, paused), received, channel)
+            if found is None:
+                return None
+            clocked.append((day, late, limit, paused, *found))
+        memo = pl.DataFrame(
+            clocked,
+            schema={
+                "received_day": pl.String,
+                "late": pl.Boolean,
+                "limit": pl.Int64,
+                "paused_working_days": pl.Int64,
+                "start_day": pl.String,
+                "due_date": pl.String,
+            },
+            orient="row",
+        )
+        return frame.join(
+            memo, on=["received_day", "late", "limit", "paused_working_days"], how="left", maintain_order="left"
+        )
+
+    # -- out to Python ----------------------------------------------------------------
+
+    def _python_rows(self, stored: Any, codes: list[str]) -> list[tuple[Any, ...]]:
+        """The stored rows as tuples; a column of few values shares one Python object per value."""
+        columns: list[Any] = []
+        for name in STORED_COLUMNS:
+            if name == "code":
+                columns.append(codes)
+                continue
+            series = stored.get_column(name)
+            if name in _SHARED:
+                values = series.unique(maintain_order=True)
+                if len(values) == 1:
+                    columns.append([values[0]] * len(series))
+                    continue
+                index = series.replace_strict(values, list(range(len(values))), return_dtype=self.pl.UInt32).to_list()
+                columns.append(operator.itemgetter(*index)(values.to_list()))
+            else:
+                columns.append(series.to_list())
+        return list(zip(*columns, strict=True))
+
+    def day_rows(self, facts: list[Any], python_days: list[DayRow]) -> list[DayRow]:
+        """The batch's day rows: the blocks' facts counted as ``CountDeltas.add_row`` does, plus ``python_days``."""
+        pl = self.pl
+        rows = pl.concat(facts)
+        key = ["unit_id", "field", "level", "day"]
+        zero = {name: pl.lit(0, dtype=pl.Int64) for name in COUNT_COLUMNS}
+        one = pl.lit(1, dtype=pl.Int64)
+        received = rows.select(
+            pl.col("unit_id"), pl.col("field"), pl.col("level"), day=pl.col("received_day"),
+            **{
+                **zero,
+                "received": one,
+                "received_online": (pl.col("channel") == "online").cast(pl.Int64),
+                "paid_online": pl.col("paid_online").cast(pl.Int64),
+                "digitized": pl.col("digitized").cast(pl.Int64),
+            },
+        )  # fmt: skip
+        done = rows.filter(pl.col("resolved_day") != "")
+        resolved_on, due = pl.col("resolved_day"), pl.col("due_date")
+        late = resolved_on > due
+        resolved = done.select(
+            pl.col("unit_id"), pl.col("field"), pl.col("level"), day=resolved_on,
+            **{
+                **zero,
+                "resolved_early": (resolved_on < due).cast(pl.Int64),
+                "resolved_on_time": (resolved_on == due).cast(pl.Int64),
+                "resolved_late": late.cast(pl.Int64),
+                "overdue": -(resolved_on > pl.col("overdue_from")).cast(pl.Int64),
+                "electronic_result": pl.col("electronic_result").cast(pl.Int64),
+                "late_apologized": (late & (pl.col("apology_sent_on") != "")).cast(pl.Int64),
+            },
+        )  # fmt: skip
+        still_open = (pl.col("resolved_day") == "") | (pl.col("resolved_day") > pl.col("overdue_from"))
+        overdue = rows.filter(still_open).select(
+            pl.col("unit_id"), pl.col("field"), pl.col("level"), day=pl.col("overdue_from"),
+            **{**zero, "overdue": one},
+        )  # fmt: skip
+        parts = [received, resolved, overdue]
+        if python_days:
+            parts.append(pl.DataFrame(python_days, schema=received.schema, orient="row"))
+        summed = pl.concat(parts).group_by(key).agg(pl.col(name).sum() for name in COUNT_COLUMNS)
+        summed = summed.filter(pl.any_horizontal(pl.col(name) != 0 for name in COUNT_COLUMNS))
+        return summed.select(*key, *COUNT_COLUMNS).rows()
+
+
+#: What ``day_rows`` counts a block's rows from.
+_FACT_COLUMNS = (
+    "unit_id", "field", "level", "channel", "received_day", "resolved_day", "due_date", "overdue_from",
+    "paid_online", "digitized", "electronic_result", "apology_sent_on",
+)  # fmt: skip
