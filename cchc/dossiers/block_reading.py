@@ -22,7 +22,6 @@ it, so the block path runs only in the import's forked reading process
 """
 
 import csv
-import operator
 import os
 import sys
 from collections.abc import Iterator
@@ -432,22 +431,19 @@ class _Blocks:
     # -- out to Python ----------------------------------------------------------------
 
     def _python_rows(self, stored: Any, codes: list[str]) -> list[tuple[Any, ...]]:
-        """The stored rows as tuples; a column of few values shares one Python object per value."""
+        """The stored rows as tuples; in a column of few values the rows share one Python object per value.
+
+        Shared objects cost a dictionary look-up here and save more in ``marshal`` (a
+        repeated object is sent as a reference) and in the writer, which then rebuilds
+        one object per value instead of one per cell.
+        """
         columns: list[Any] = []
         for name in STORED_COLUMNS:
-            if name == "code":
-                columns.append(codes)
-                continue
-            series = stored.get_column(name)
+            values = codes if name == "code" else stored.get_column(name).to_list()
             if name in _SHARED:
-                values = series.unique(maintain_order=True)
-                if len(values) == 1:
-                    columns.append([values[0]] * len(series))
-                    continue
-                index = series.replace_strict(values, list(range(len(values))), return_dtype=self.pl.UInt32).to_list()
-                columns.append(operator.itemgetter(*index)(values.to_list()))
-            else:
-                columns.append(series.to_list())
+                seen: dict[Any, Any] = {}
+                values = list(map(seen.setdefault, values, values))
+            columns.append(values)
         return list(zip(*columns, strict=True))
 
     def day_rows(self, facts: list[Any], python_days: list[DayRow]) -> list[DayRow]:
@@ -492,7 +488,14 @@ class _Blocks:
             parts.append(pl.DataFrame(python_days, schema=received.schema, orient="row"))
         summed = pl.concat(parts).group_by(key).agg(pl.col(name).sum() for name in COUNT_COLUMNS)
         summed = summed.filter(pl.any_horizontal(pl.col(name) != 0 for name in COUNT_COLUMNS))
-        return summed.select(*key, *COUNT_COLUMNS).rows()
+        columns = []
+        for name in (*key, *COUNT_COLUMNS):
+            values = summed.get_column(name).to_list()
+            if name in ("field", "level", "day"):
+                seen: dict[Any, Any] = {}
+                values = list(map(seen.setdefault, values, values))
+            columns.append(values)
+        return list(zip(*columns, strict=True))
 
 
 #: What ``day_rows`` counts a block's rows from.

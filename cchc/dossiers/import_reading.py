@@ -12,6 +12,7 @@ Nothing here writes to the database; :func:`load_catalogue` reads the procedures
 and regimes once, before any fork.
 """
 
+import bisect
 import csv
 import datetime as dt
 import gc
@@ -45,6 +46,7 @@ MAX_KEPT_REJECTIONS = 10_000
 CHUNK_SIZE = 10_000
 #: A memo that reaches this many entries starts over (memory stays bounded).
 _MEMO_LIMIT = 200_000
+_ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclass
@@ -82,24 +84,42 @@ class Catalogue:
 
 @dataclass(frozen=True, eq=False)
 class _MemoCalendar(WorkCalendar):
-    """The working calendar with ``add_working_days`` remembered by ``(start, n)``.
+    """The working calendar with ``add_working_days`` remembered by ``(start, n)`` and read off a table.
 
     A million dossiers need tens of thousands of distinct clocks (day × cut-off side ×
-    limit × pause, see ``sla.ClockMemo``), each walking up to 40 working days; they share
+    limit × pause, see ``sla.ClockMemo``), each up to 40 working days long; they share
     a few thousand spans. The calendar is frozen, so a remembered span never changes.
+    When the calendar's years are bounded, a span is read off the list of its working
+    days (the ``n``-th working day after ``start``) instead of walked day by day; a span
+    that would leave the years is walked, so that it raises as the calendar does.
     """
 
     spans: dict[tuple[dt.date, int], dt.date] = field(default_factory=dict, repr=False)
+    workdays: list[dt.date] = field(default_factory=list, repr=False)
 
     def add_working_days(self, start: dt.date, n: int) -> dt.date:
         key = (start, n)
         found = self.spans.get(key)
         if found is None:
-            found = super().add_working_days(start, n)
+            found = self._add(start, n)
             if len(self.spans) >= _MEMO_LIMIT:
                 self.spans.clear()
             self.spans[key] = found
         return found
+
+    def _add(self, start: dt.date, n: int) -> dt.date:
+        if n < 1 or self.first_year is None or self.last_year is None:
+            return super().add_working_days(start, n)
+        self._check_range(start)
+        days = self.workdays
+        if not days:
+            day, last = dt.date(self.first_year, 1, 1), dt.date(self.last_year, 12, 31)
+            while day <= last:
+                if self.is_working_day(day):
+                    days.append(day)
+                day += _ONE_DAY
+        index = bisect.bisect_right(days, start) + n - 1
+        return days[index] if index < len(days) else super().add_working_days(start, n)
 
 
 def _memo_calendar(calendar: WorkCalendar) -> _MemoCalendar:

@@ -210,7 +210,7 @@ class ClockMemo:
     clocks are kept; the memo starts over when full, so memory stays bounded.
     """
 
-    __slots__ = ("_clocks", "_regimes", "calendar", "max_entries", "regimes")
+    __slots__ = ("_clocks", "_regimes", "_starts", "calendar", "max_entries", "regimes")
 
     def __init__(
         self, calendar: WorkCalendar, *, regimes: tuple[Regime, ...] = DEFAULT_REGIMES, max_entries: int = 200_000
@@ -220,6 +220,7 @@ class ClockMemo:
         self.max_entries = max_entries
         self._regimes: dict[dt.date, Regime] = {}
         self._clocks: dict[tuple[dt.date, bool, int, int], tuple[dt.date, dt.date]] = {}
+        self._starts: dict[tuple[dt.date, bool], dt.date] = {}
 
     def clock(
         self, received_at: dt.datetime, time_limit_days: int, paused_working_days: int = 0, channel: str | None = None
@@ -234,20 +235,24 @@ class ClockMemo:
         except KeyError:
             regime = self._regimes[day] = regime_for(day, self.regimes)
         cutoff = regime.cutoff_for(channel)
-        key = (day, cutoff is not None and local.time() >= cutoff, time_limit_days, paused_working_days)
+        after = cutoff is not None and local.time() >= cutoff
+        key = (day, after, time_limit_days, paused_working_days)
         found = self._clocks.get(key)
         if found is None:
-            found = (
-                start_day(received_at, self.calendar, regimes=self.regimes, channel=channel),
-                due_date(
-                    received_at,
-                    time_limit_days,
-                    self.calendar,
-                    paused_working_days,
-                    regimes=self.regimes,
-                    channel=channel,
-                ),
-            )
+            if time_limit_days < 0 or paused_working_days < 0:  # refused with due_date's own message
+                due_date(received_at, time_limit_days, self.calendar, paused_working_days, regimes=self.regimes)
+            # ``start_day`` and ``due_date`` without computing the start twice: the start
+            # depends only on the local day and the side of the cut-off.
+            start = self._starts.get((day, after))
+            if start is None:
+                start = start_day(received_at, self.calendar, regimes=self.regimes, channel=channel)
+                if len(self._starts) >= self.max_entries:
+                    self._starts.clear()
+                self._starts[(day, after)] = start
+            days = time_limit_days + paused_working_days
+            if regime.start_day_counted and days > 0:
+                days -= 1
+            found = (start, self.calendar.add_working_days(start, days))
             if len(self._clocks) >= self.max_entries:
                 self._clocks.clear()
             self._clocks[key] = found

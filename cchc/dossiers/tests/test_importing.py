@@ -554,3 +554,25 @@ def test_a_unit_or_procedure_with_dossiers_cannot_be_deleted():
     assert OrgUnit.objects.filter(code="U1").exists()
     assert Procedure.objects.filter(code="TT2").exists()
     assert Dossier.objects.count() == 2
+
+
+def test_the_import_calendar_reads_spans_off_its_table_exactly_as_the_calendar_walks_them():
+    """``_MemoCalendar.add_working_days`` (a table of working days) equals the walk, Tết and the years' ends included."""
+    from cchc.core.calendar import work_calendar
+    from cchc.core.workdays import CalendarRangeError
+    from cchc.dossiers.import_reading import _memo_calendar
+
+    plain = work_calendar()
+    table = _memo_calendar(plain)
+    starts = [dt.date(2023, 1, 1) + dt.timedelta(days=days) for days in range(0, 800, 3)]
+    starts += [dt.date(2015, 1, 1), dt.date(2040, 12, 1), dt.date(2040, 12, 28), dt.date(2041, 1, 2)]
+    for start in starts:
+        for n in (0, 1, 2, 5, 15, 40):
+            try:
+                expected = plain.add_working_days(start, n)
+            except CalendarRangeError:
+                with pytest.raises(CalendarRangeError):
+                    table.add_working_days(start, n)
+                continue
+            assert table.add_working_days(start, n) == expected, (start, n)
+    assert table.add_working_days(dt.date(2023, 1, 19), 1) == dt.date(2023, 1, 27)  # over Tết 2023
