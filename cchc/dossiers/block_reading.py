@@ -35,12 +35,22 @@ from cchc.dossiers.import_reading import (
     BatchBuilder,
     Catalogue,
     Chunk,
+    CopyChunk,
+    Part,
     Parts,
     flush_parts,
     read_rows,
 )
 from cchc.dossiers.io import COLUMNS, MAX_CODE_LENGTH, MAX_HANDLING_CODES_LENGTH, CsvRows
-from cchc.dossiers.stored_rows import FAST_FLAGS, FAST_ZONES, MINUTES_SECONDS, PAUSES, STORED_COLUMNS, FastRowParser
+from cchc.dossiers.stored_rows import (
+    FAST_FLAGS,
+    FAST_ZONES,
+    MINUTES_SECONDS,
+    PAUSES,
+    STORED_COLUMNS,
+    STORED_NULLABLE,
+    FastRowParser,
+)
 
 #: Lines read and checked at a time (the rows of a block live in Polars and then as Python tuples).
 BLOCK_LINES = 50_000
@@ -79,6 +89,8 @@ class _BlockBuilder(BatchBuilder):
         super().__init__(batch_size=batch_size)
         self.blocks = blocks
         self.facts: list[Any] = []
+        #: Parts made ahead of the chunk (``CopyChunk`` text), in file order.
+        self.ready: list[Part] = []
 
     def day_rows(self) -> list[DayRow]:
         if not self.facts:
@@ -88,17 +100,18 @@ class _BlockBuilder(BatchBuilder):
         return days
 
 
-def block_csv_parts(rows: CsvRows, catalogue: Catalogue, *, batch_size: int) -> Parts:
+def block_csv_parts(rows: CsvRows, catalogue: Catalogue, *, batch_size: int, copy_text: bool = False) -> Parts:
     """The parts of a CSV file, as ``csv_parts`` makes them, read a block of lines at a time.
 
     A block is up to ``BLOCK_LINES`` lines, never past the end of the batch. A block
     that cannot be taken whole is tried again in pieces of ``CHUNK_SIZE`` lines, and a
     piece that cannot be taken either is read row by row; so one odd row costs the
-    speed of one piece, not of the file.
+    speed of one piece, not of the file. With ``copy_text`` (PostgreSQL) the rows of
+    a block go out as ``CopyChunk`` text written by Polars, never as Python tuples.
     """
     pl = _polars()
     parser = FastRowParser(rows.keys, procedures=catalogue.procedures, units=catalogue.units, clock=catalogue.clock)
-    blocks = _Blocks(pl, rows, parser)
+    blocks = _Blocks(pl, rows, parser, copy_text=copy_text)
     builder = _BlockBuilder(batch_size=batch_size, blocks=blocks)
     lines: Iterator[str] = rows.lines
     end = rows.header_number
@@ -123,11 +136,14 @@ def block_csv_parts(rows: CsvRows, catalogue: Catalogue, *, batch_size: int) -> 
         if builder.size >= batch_size:
             yield from flush_parts(builder)
     if builder.size:
+        yield from _whole_chunks(builder)
         yield from flush_parts(builder)
 
 
-def _whole_chunks(builder: BatchBuilder) -> Parts:
-    """Every whole ``CHUNK_SIZE`` of the chunk; the rest stays in the builder."""
+def _whole_chunks(builder: "_BlockBuilder") -> Parts:
+    """The parts ready, then every whole ``CHUNK_SIZE`` of the chunk; the rest stays in the builder."""
+    yield from builder.ready
+    builder.ready.clear()
     chunk = builder.chunk
     whole = len(chunk) - len(chunk) % CHUNK_SIZE
     if whole:
@@ -144,8 +160,9 @@ def _chain(block: list[str], lines: Iterator[str]) -> Iterator[str]:
 class _Blocks:
     """Checks and converts blocks of lines in Polars, with the fast parser's memos."""
 
-    def __init__(self, pl: Any, rows: CsvRows, parser: FastRowParser) -> None:
+    def __init__(self, pl: Any, rows: CsvRows, parser: FastRowParser, *, copy_text: bool = False) -> None:
         self.pl = pl
+        self.copy_text = copy_text
         self.parser = parser
         self.delimiter = rows.delimiter
         self.width = len(rows.keys)
@@ -224,7 +241,13 @@ class _Blocks:
         lines = builder.lines
         if len(set(codes)) != count or not lines.keys().isdisjoint(codes):
             return False
-        builder.chunk.extend(self._python_rows(stored, codes))
+        if self.copy_text:
+            if builder.chunk:  # rows read row by row before this block go first
+                builder.ready.append(Chunk(builder.chunk))
+                builder.chunk = []
+            builder.ready.extend(self._copy_chunks(stored))
+        else:
+            builder.chunk.extend(self._python_rows(stored, codes))
         lines.update(zip(codes, range(first_line, first_line + count), strict=True))
         builder.size += count
         builder.block_rows += count
@@ -429,6 +452,21 @@ class _Blocks:
         )
 
     # -- out to Python ----------------------------------------------------------------
+
+    def _copy_chunks(self, stored: Any) -> list[CopyChunk]:
+        """The block's rows as ``COPY`` CSV text, ``CHUNK_SIZE`` rows a part; a blank nullable cell is NULL."""
+        pl = self.pl
+        table = stored.select(
+            pl.when(pl.col(name) == "").then(None).otherwise(pl.col(name)).alias(name)
+            if name in STORED_NULLABLE
+            else pl.col(name)
+            for name in STORED_COLUMNS
+        )
+        return [
+            CopyChunk(table.slice(start, CHUNK_SIZE).write_csv(include_header=False, null_value=""), count)
+            for start in range(0, table.height, CHUNK_SIZE)
+            if (count := min(CHUNK_SIZE, table.height - start))
+        ]
 
     def _python_rows(self, stored: Any, codes: list[str]) -> list[tuple[Any, ...]]:
         """The stored rows as tuples; in a column of few values the rows share one Python object per value.

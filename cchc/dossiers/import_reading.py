@@ -68,7 +68,21 @@ class BatchEnd:
     block_rows: int = 0
 
 
-Part = Chunk | BatchEnd
+@dataclass
+class CopyChunk:
+    """Accepted rows of the current batch as PostgreSQL ``COPY … (FORMAT csv)`` text, one line per row.
+
+    The cells are the stored row's (``STORED_COLUMNS``), NULL written as an unquoted
+    empty cell; no cell holds a line break. Only the block reader makes them, and only
+    for PostgreSQL (``stored_rows.rows_from_copy_text`` reads them back when a chunk
+    must go the careful way).
+    """
+
+    text: str
+    count: int
+
+
+Part = Chunk | CopyChunk | BatchEnd
 Parts = Generator[Part, None, None]
 
 
@@ -327,6 +341,8 @@ def flush_parts(builder: BatchBuilder) -> Parts:
 def _encode(part: Part) -> bytes:
     if isinstance(part, Chunk):
         return marshal.dumps(("c", part.rows))
+    if isinstance(part, CopyChunk):
+        return marshal.dumps(("t", part.text, part.count))
     return marshal.dumps(("e", part.rows_read, part.rejected_count, part.rejected, part.days, part.block_rows))
 
 
@@ -337,6 +353,8 @@ def _decode(message: bytes) -> Part | None:
     kind, *payload = marshal.loads(message)  # noqa: S302 - bytes from our own child process
     if kind == "c":
         return Chunk(payload[0])
+    if kind == "t":
+        return CopyChunk(*payload)
     if kind == "e":
         return BatchEnd(*payload)
     return None

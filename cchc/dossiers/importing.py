@@ -33,6 +33,7 @@ How a million rows go fast (docs/adr/0006-dossier-ingest-path.md):
 
 import csv
 import datetime as dt
+import functools
 import gc
 import io
 from collections.abc import Callable, Iterator, Sequence
@@ -54,7 +55,9 @@ from cchc.dossiers.block_reading import block_csv_parts
 from cchc.dossiers.choices import EventKind
 from cchc.dossiers.import_reading import (
     MAX_KEPT_REJECTIONS,
+    Catalogue,
     Chunk,
+    CopyChunk,
     Part,
     Parts,
     can_fork,
@@ -65,7 +68,14 @@ from cchc.dossiers.import_reading import (
 )
 from cchc.dossiers.io import CsvRows, DossierValues, read_dossier_file, record_from_json
 from cchc.dossiers.models import Dossier, DossierEvent, DossierImport
-from cchc.dossiers.stored_rows import STORED_COLUMNS, STORED_NULLABLE, StoredRow, utc_text, values_from_stored
+from cchc.dossiers.stored_rows import (
+    STORED_COLUMNS,
+    STORED_NULLABLE,
+    StoredRow,
+    rows_from_copy_text,
+    utc_text,
+    values_from_stored,
+)
 from cchc.organizations.io import SourceRef
 
 DEFAULT_BATCH_SIZE = 100_000
@@ -173,6 +183,25 @@ class _Writer:
         sql = f"COPY {self.table} ({self.names}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL ({self.text_columns}))"
         with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
             copy.write(text)
+
+    def write_copy(self, text: str, count: int) -> None:
+        """PostgreSQL: ``COPY`` the chunk's text (``CopyChunk``); if a code is already stored, the careful way."""
+        connection.ensure_connection()
+        stamp = utc_text(self.stamp)
+        lead = f"{stamp},{stamp},"
+        sql = f"COPY {self.table} ({self.names}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL ({self.text_columns}))"
+        try:
+            with (
+                transaction.atomic(),
+                connection.cursor() as cursor,
+                connection.wrap_database_errors,
+                cursor.cursor.copy(sql) as copy,
+            ):
+                copy.write(lead + text[:-1].replace("\n", "\n" + lead) + "\n")
+        except IntegrityError:
+            self._upsert(rows_from_copy_text(text))
+        else:
+            self.created += count
 
     def write(self, rows: list[StoredRow]) -> None:
         """Insert the chunk's rows; if one of them is already stored, take the careful way for the chunk."""
@@ -311,17 +340,13 @@ def import_dossiers(
         catalogue = load_catalogue(calendar)
         make_parts: Callable[[], Parts]
         if isinstance(source, CsvRows):
-            rows = source
             if parallel is None:
                 parallel = size >= PARALLEL_MIN_BYTES
             parallel = parallel and can_fork()
-            # The block reader runs Polars, which only a forked reading process may (``block_reading``).
-            make_parts = lambda: (  # noqa: E731
-                block_csv_parts if parallel and block_reading.usable() else csv_parts
-            )(rows, catalogue, batch_size=batch_size)
+            copy_text = connection.vendor == "postgresql"
+            make_parts = functools.partial(_csv_parts, source, catalogue, batch_size, parallel, copy_text)
         else:
-            records = source.records()
-            make_parts = lambda: record_parts(records, catalogue, batch_size=batch_size)  # noqa: E731
+            make_parts = functools.partial(record_parts, source.records(), catalogue, batch_size=batch_size)
             parallel = False
         parts = forked_parts(make_parts) if parallel else make_parts()
         with closing(parts), _paused_gc():  # closing: an error on this side stops the reading (and its process)
@@ -329,6 +354,13 @@ def import_dossiers(
     finally:
         if owned:
             handle.close()
+
+
+def _csv_parts(rows: CsvRows, catalogue: Catalogue, batch_size: int, forked: bool, copy_text: bool) -> Parts:
+    """A CSV file's parts: a block at a time in the forked reader (only there may Polars run), else row by row."""
+    if forked and block_reading.usable():
+        return block_csv_parts(rows, catalogue, batch_size=batch_size, copy_text=copy_text)
+    return csv_parts(rows, catalogue, batch_size=batch_size)
 
 
 def dossiers_upsert(*, items: Sequence[Any], actor: Any = None, source: str = "API") -> DossierImportSummary:
@@ -406,8 +438,11 @@ def _import_parts(
             part: Part = first
             writer.reset()
             with transaction.atomic():
-                while isinstance(part, Chunk):
-                    writer.write(part.rows)
+                while isinstance(part, Chunk | CopyChunk):
+                    if isinstance(part, Chunk):
+                        writer.write(part.rows)
+                    else:
+                        writer.write_copy(part.text, part.count)
                     part = next(parts)
                 writer.counters(part.days)
                 before = snapshot(run, _RUN_COUNTERS)

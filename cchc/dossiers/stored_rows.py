@@ -14,7 +14,9 @@ path) and :func:`stored_row`. The tests hold the two equal. Nothing here touches
 database.
 """
 
+import csv
 import datetime as dt
+import io
 import operator
 import re
 from collections.abc import Callable, Mapping
@@ -82,6 +84,24 @@ def stored_row(values: DossierValues) -> StoredRow:
             value = str(value)  # a choice member (``Channel.ONLINE``) as the plain string it stands for
         row.append(value)
     return tuple(row)
+
+
+#: Positions of the stored columns held as ints (ids, the pause, yes/no flags).
+_INT_POSITIONS = tuple(
+    index
+    for index, name in enumerate(STORED_COLUMNS)
+    if name in STORED_FLAGS or name in {"procedure_id", "unit_id", "paused_working_days"}
+)
+
+
+def rows_from_copy_text(text: str) -> list[StoredRow]:
+    """The stored rows of ``COPY`` CSV text (``import_reading.CopyChunk``): "" for NULL, ints where stored as ints."""
+    rows: list[StoredRow] = []
+    for cells in csv.reader(io.StringIO(text)):
+        for index in _INT_POSITIONS:
+            cells[index] = int(cells[index])  # type: ignore[call-overload]
+        rows.append(tuple(cells))
+    return rows
 
 
 def values_from_stored(row: StoredRow) -> DossierValues:

@@ -18,10 +18,11 @@ import pytest
 
 from cchc.core.calendar import work_calendar
 from cchc.dossiers import block_reading, import_reading
-from cchc.dossiers.import_reading import BatchEnd, Chunk, csv_parts, forked_parts, load_catalogue
+from cchc.dossiers.import_reading import BatchEnd, Chunk, CopyChunk, csv_parts, forked_parts, load_catalogue
 from cchc.dossiers.importing import import_dossiers
 from cchc.dossiers.io import read_dossier_file
 from cchc.dossiers.models import Dossier, DossierCount
+from cchc.dossiers.stored_rows import rows_from_copy_text
 from cchc.dossiers.synthetic import FILE_COLUMNS, generate_dossier_rows, synthetic_procedures, synthetic_units
 from cchc.dossiers.tests.test_importing import _spellings_file, _stored_state
 from cchc.organizations.tests.factories import make_unit
@@ -39,6 +40,10 @@ def _batches(parts: list) -> list[tuple]:
         if isinstance(part, Chunk):
             assert len(part.rows) <= import_reading.CHUNK_SIZE
             rows.extend(part.rows)
+        elif isinstance(part, CopyChunk):
+            copied = rows_from_copy_text(part.text)
+            assert len(copied) == part.count <= import_reading.CHUNK_SIZE
+            rows.extend(copied)
         else:
             assert isinstance(part, BatchEnd)
             batches.append(
@@ -49,14 +54,23 @@ def _batches(parts: list) -> list[tuple]:
 
 
 def _read_both(path: Path, batch_size: int) -> tuple[list[tuple], list[tuple]]:
-    """The batches of the row-by-row reader and of the block reader, each run in a forked process."""
+    """The batches of the row-by-row reader and of the block reader (tuples, then ``COPY`` text), forked.
+
+    Returns the row-by-row batches and the block reader's, after checking that its two
+    outputs (tuples for SQLite, ``COPY`` text for PostgreSQL) hold the same rows.
+    """
     catalogue = load_catalogue(None)
+    readers = [
+        functools.partial(csv_parts, batch_size=batch_size),
+        functools.partial(block_reading.block_csv_parts, batch_size=batch_size),
+        functools.partial(block_reading.block_csv_parts, batch_size=batch_size, copy_text=True),
+    ]
     results = []
-    for reader in (csv_parts, block_reading.block_csv_parts):
+    for reader in readers:
         with path.open("rb") as handle:
             rows = read_dossier_file(handle, path.name)
-            parts = forked_parts(functools.partial(reader, rows, catalogue, batch_size=batch_size))
-            results.append(_batches(list(parts)))
+            results.append(_batches(list(forked_parts(functools.partial(reader, rows, catalogue)))))
+    assert results[2] == results[1]
     return results[0], results[1]
 
 
@@ -207,6 +221,9 @@ def test_an_import_read_in_blocks_stores_what_one_read_row_by_row_stores(tmp_pat
     assert _stored_state() == state
     assert (two.created, two.rejected, two.batches) == (one.created, one.rejected, one.batches) == (1_500, [], 3)
     assert (one.block_rows, two.block_rows) == (0, 1_500)
+    again = import_dossiers(path=path, batch_size=600, parallel=True)  # every code stored: the careful way
+    assert (again.created, again.unchanged, again.block_rows) == (0, 1_500, 1_500)
+    assert _stored_state() == state
 
 
 def test_polars_is_refused_in_a_fork_of_a_process_that_ran_it():

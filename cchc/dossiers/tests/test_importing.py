@@ -557,7 +557,7 @@ def test_a_unit_or_procedure_with_dossiers_cannot_be_deleted():
 
 
 def test_the_import_calendar_reads_spans_off_its_table_exactly_as_the_calendar_walks_them():
-    """``_MemoCalendar.add_working_days`` (a table of working days) equals the walk, Tết and the years' ends included."""
+    """``_MemoCalendar.add_working_days`` (a table of working days) equals the walk, Tết and the years' ends too."""
     from cchc.core.calendar import work_calendar
     from cchc.core.workdays import CalendarRangeError
     from cchc.dossiers.import_reading import _memo_calendar
