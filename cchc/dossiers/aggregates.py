@@ -14,22 +14,24 @@ of a period ``[from, to]`` is a sum of per-day *deltas* over a range of days:
   that is later, and the count is the sum over ``(−∞, to]``; within time = in progress −
   overdue.
 
-Each delta is stored three times (:class:`~cchc.dossiers.models.DossierCount`): in its
-day's, its month's and its year's bucket. A range of days is then covered by whole
-years, whole months and at most 2 × 31 single days, so a month's table reads at most
-(years + 11 + 62) rows per unit × field × level, however many dossiers are stored.
+Each delta is stored twice (:class:`~cchc.dossiers.models.DossierCount`): in its
+month's row — in the month's totals and in the month's day array (31 days × 10 int32,
+:func:`encode_days`) — and in its year's totals. A range of days is covered by whole
+years and whole months, summed in SQL from the totals (:func:`bucket_ranges`), and at
+most two partial months, whose days are added from their arrays in Python
+(:func:`counter_sums`, the one reader). A whole month's table is one query reading
+(years + 11) rows per unit × field × level, however many dossiers are stored.
 
 The import keeps a :class:`CountDeltas` per batch: ``add_row`` counts each accepted row
 (a stored row, ``dossiers.stored_rows``) as new, ``add``/``remove`` correct for a code
-already stored, and the batch's net change per day, month and year bucket
-(``bucket_rows``) is added inside the batch's transaction by :func:`write_bucket_rows`:
-one ``INSERT … SELECT … ON CONFLICT DO UPDATE`` from a temporary table (SQLite ≥ 3.24
-and PostgreSQL).
+already stored, and the batch's net change per group × day (``day_rows``) is packed
+into months and merged inside the batch's transaction by ``counter_store`` (the storage
+layout): a few thousand month rows read (``FOR UPDATE`` on PostgreSQL), added to in
+Python and written back by id, the rest inserted, the years upserted. ADR 0010 (month
+day arrays) has the measurements.
 """
 
-import csv
 import datetime as dt
-import io
 import operator
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -38,27 +40,34 @@ from django.db import connection, transaction
 
 from cchc.core.workdays import VN_TZ
 from cchc.dossiers import sla
+from cchc.dossiers.counter_store import (
+    COLUMNS,
+    GRAIN_MONTH,
+    GRAIN_YEAR,
+    MONTH_SLOTS,
+    DayRow,
+    decode_days,
+    write_day_rows,
+)
 from cchc.dossiers.models import Dossier, DossierCount
 from cchc.dossiers.stored_rows import STORED_COLUMNS
 
-#: The delta columns, in the order of the lists kept by :class:`CountDeltas`.
-COLUMNS = (
-    "received", "received_online", "resolved_early", "resolved_on_time", "resolved_late", "overdue",
-    "paid_online", "digitized", "electronic_result", "late_apologized",
-)  # fmt: skip
+__all__ = ["COLUMNS", "MONTH_SLOTS", "CountDeltas", "DayRow", "decode_days", "write_day_rows"]
+
 _RECEIVED, _ONLINE, _EARLY, _ON_TIME, _LATE, _OVERDUE, _PAID, _DIGITIZED, _E_RESULT, _APOLOGIZED = range(len(COLUMNS))
 _ONE_DAY = dt.timedelta(days=1)
-_GRAIN_DAY: str = DossierCount.Grain.DAY.value
-_GRAIN_MONTH: str = DossierCount.Grain.MONTH.value
-_GRAIN_YEAR: str = DossierCount.Grain.YEAR.value
+#: The grain of a single day in :func:`bucket_rows`, :func:`aggregate_rows` and :func:`bucket_ranges`; days are
+#: not stored as rows but in their month row's array.
+_GRAIN_DAY = "D"
+_GRAIN_MONTH = GRAIN_MONTH
+_GRAIN_YEAR = GRAIN_YEAR
+_WIDTH = len(COLUMNS)
 #: Before this day no dossier exists: the left end of every running sum.
 _EPOCH = dt.date(1900, 1, 1)
 
 GroupKey = tuple[int, str, str]  # unit id, field, level
-#: A bucket's deltas as written: grain, first day (ISO text), unit id, field, level, the deltas in ``COLUMNS`` order.
+#: A bucket's deltas (for comparisons): grain, first day (ISO), unit id, field, level, the deltas in ``COLUMNS`` order.
 BucketRow = tuple[Any, ...]
-#: A group's deltas of one day: unit id, field, level, day (ISO text), the deltas in ``COLUMNS`` order.
-DayRow = tuple[Any, ...]
 
 # Positions in a stored row (``dossiers.io.STORED_COLUMNS``).
 _UNIT, _FIELD, _LEVEL, _CHANNEL, _RECEIVED_AT, _RESOLVED_AT, _DUE = (
@@ -259,7 +268,7 @@ class CountDeltas:
         """The net deltas per group and day, as ``(unit id, field, level, day, *deltas)``; all-zero days left out.
 
         What the reading side of the import hands to the writing side (``write_day_rows``),
-        which rolls them up into the stored buckets.
+        which merges them into the stored month and year rows.
         """
         return [(*key, *deltas) for key, deltas in self.days.items() if any(deltas)]
 
@@ -273,7 +282,7 @@ class CountDeltas:
             yield grain, dt.date.fromisoformat(first), unit_id, field, level, deltas
 
     def write(self) -> int:
-        """Add the deltas to the stored counters (inside the caller's transaction); the bucket rows written."""
+        """Add the deltas to the stored counters (inside the caller's transaction); the month and year rows written."""
         written = write_day_rows(self.day_rows())
         self.days.clear()
         return written
@@ -315,61 +324,6 @@ def bucket_rows(days: Iterable[DayRow]) -> list[BucketRow]:
         if any(deltas)
     )
     return rows
-
-
-def write_day_rows(days: Sequence[DayRow]) -> int:
-    """Add day rows (:meth:`CountDeltas.day_rows`) to the stored counters, inside the caller's transaction.
-
-    The bucket rows written (see :func:`write_bucket_rows`).
-    """
-    return write_bucket_rows(bucket_rows(days))
-
-
-#: Where a batch's deltas wait while the counters are upserted from them (one per connection).
-_DELTA_TABLE = "dossier_count_delta"
-
-
-def write_bucket_rows(rows: Sequence[BucketRow]) -> int:
-    """Add bucket deltas (from :meth:`CountDeltas.bucket_rows`) to the stored counters; the rows written.
-
-    Inside the caller's transaction. The rows go into a temporary table (SQLite: the
-    driver's own ``executemany``; PostgreSQL: ``COPY``), then one
-    ``INSERT … SELECT … ON CONFLICT DO UPDATE SET x = x + excluded.x`` adds them to the
-    counters (measured: a third cheaper than one upsert statement per row; sorting by
-    the counters' key first did not help, the rows already come day by day).
-    """
-    if not rows:
-        return 0
-    table = connection.ops.quote_name(DossierCount._meta.db_table)
-    names = ", ".join(COLUMNS)
-    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in COLUMNS)
-    key = "grain, day, unit_id, field, level"
-    connection.ensure_connection()
-    with connection.cursor() as cursor:
-        integers = ", ".join(f"{name} integer NOT NULL" for name in COLUMNS)
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_DELTA_TABLE} (grain varchar(1) NOT NULL, day date NOT NULL, "
-            f"unit_id bigint NOT NULL, field varchar(255) NOT NULL, level varchar(16) NOT NULL, {integers})"
-        )
-        if connection.vendor == "sqlite":
-            marks = ", ".join(["?"] * (5 + len(COLUMNS)))
-            with connection.wrap_database_errors:
-                connection.connection.executemany(f"INSERT INTO {_DELTA_TABLE} VALUES ({marks})", rows)  # noqa: S608
-        else:
-            buffer = io.StringIO()
-            csv.writer(buffer, lineterminator="\n").writerows(rows)
-            with (
-                connection.wrap_database_errors,
-                cursor.cursor.copy(f"COPY {_DELTA_TABLE} FROM STDIN (FORMAT csv)") as copy,
-            ):
-                copy.write(buffer.getvalue())
-        cursor.execute(
-            f"INSERT INTO {table} ({key}, {names}) "  # noqa: S608 - constant names
-            f"SELECT {key}, {names} FROM {_DELTA_TABLE} WHERE true "
-            f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
-        )
-        cursor.execute(f"DELETE FROM {_DELTA_TABLE}")  # noqa: S608 - constant name
-    return len(rows)
 
 
 _FACT_FIELDS = (
@@ -424,9 +378,26 @@ def dossier_aggregates_recompute(*, chunk_size: int = 20_000, dossier_model: Any
 
 
 def aggregate_rows() -> dict[tuple[str, dt.date, int, str, str], tuple[int, ...]]:
-    """Every stored counter row that is not all zero, by its key (for comparisons and tests)."""
-    rows = DossierCount.objects.values_list("grain", "day", "unit_id", "field", "level", *COLUMNS)
-    return {tuple(row[:5]): tuple(row[5:]) for row in rows if any(row[5:])}
+    """Every stored non-zero delta by ``(grain, day, unit id, field, level)`` (for comparisons and tests).
+
+    The year and month rows' totals as ``Y``/``M`` entries, and each month row's day
+    array as ``D`` entries, one per day with a non-zero delta: the shape of
+    :meth:`CountDeltas.rows`. ``ValueError`` for a malformed array or a non-zero slot
+    after the month's last day.
+    """
+    result: dict[tuple[str, dt.date, int, str, str], tuple[int, ...]] = {}
+    rows = DossierCount.objects.values_list("grain", "day", "unit_id", "field", "level", "days", *COLUMNS)
+    for grain, day, unit_id, field, level, data, *totals in rows.iterator():
+        if any(totals):
+            result[grain, day, unit_id, field, level] = tuple(totals)
+        if grain != _GRAIN_MONTH:
+            continue
+        deltas = decode_days(data)
+        for slot in range(MONTH_SLOTS):
+            values = tuple(deltas[slot * _WIDTH : (slot + 1) * _WIDTH])
+            if any(values):
+                result[_GRAIN_DAY, day.replace(day=slot + 1), unit_id, field, level] = values
+    return result
 
 
 def expected_aggregate_rows() -> dict[tuple[str, dt.date, int, str, str], tuple[int, ...]]:
@@ -445,10 +416,11 @@ def _month_end(day: dt.date) -> dt.date:
 
 
 def bucket_ranges(first: dt.date, last: dt.date) -> list[tuple[str, dt.date, dt.date]]:
-    """The fewest ``(grain, first bucket day, last bucket day)`` ranges whose buckets cover ``[first, last]``.
+    """The fewest ``(grain, first, last)`` ranges that cover ``[first, last]``: whole years, whole months, days.
 
-    Whole years as year buckets, then whole months as month buckets, the rest as days:
-    at most one year range, two month ranges and two day ranges.
+    A year or month range names the first days of its buckets; a day range (``"D"``)
+    lies inside one month, read from that month row's day array. At most one year
+    range, two month ranges and two day ranges.
     """
     ranges: list[tuple[str, dt.date, dt.date]] = []
     if first > last:
@@ -490,6 +462,115 @@ def _last_month(next_month_start: dt.date) -> dt.date:
     return (next_month_start - _ONE_DAY).replace(day=1)
 
 
+#: A sum to compute: the counter columns to add up over the days ``[first, last]``.
+Span = tuple[dt.date, dt.date, Sequence[str]]
+
+
+def counter_sums(
+    *,
+    date_from: dt.date,
+    date_to: dt.date,
+    columns: Sequence[str] = COLUMNS,
+    by_group: bool = False,
+    unit_ids: Iterable[int] | None = None,
+) -> dict[Any, dict[str, int]]:
+    """The counter ``columns`` summed over the days ``[date_from, date_to]`` (inclusive), per unit id.
+
+    ``by_group``: per ``(unit id, field, level)`` instead. ``unit_ids``: only those units
+    (none given: every unit). A key appears when a counter row of the period exists for
+    it, even if its sums are zero. Whole years and months are summed in SQL from the
+    rows' totals; the days of a month the period starts or ends inside are added from
+    that month's day arrays in Python (at most two months, one row per group each).
+    An empty period (``date_from > date_to``) sums nothing. Unknown column names raise
+    ``ValueError``.
+    """
+    sums = _span_sums([(date_from, date_to, columns)], by_group=by_group, unit_ids=unit_ids)
+    return {key: dict(zip(columns, values, strict=True)) for key, values in sums.items()}
+
+
+def _span_sums(spans: Sequence[Span], *, by_group: bool, unit_ids: Iterable[int] | None) -> dict[Any, list[int]]:
+    """The sums of several spans at once: per key, every span's columns in turn (see :func:`counter_sums`).
+
+    One SQL query for the spans' whole years and months, and one more only if a span
+    starts or ends inside a month.
+    """
+    for _first, _last, columns in spans:
+        unknown = set(columns) - set(COLUMNS)
+        if unknown:
+            raise ValueError(f"Unknown counter columns: {sorted(unknown)}")
+    width = sum(len(columns) for _first, _last, columns in spans)
+    keys = "unit_id, field, level" if by_group else "unit_id"
+    units_sql, units_params = "", []
+    if unit_ids is not None:
+        units_params = list(unit_ids)
+        if not units_params:
+            return {}
+        units_sql = f" AND unit_id IN ({', '.join(['%s'] * len(units_params))})"
+    table = connection.ops.quote_name(DossierCount._meta.db_table)
+    result: dict[Any, list[int]] = {}
+    sums: list[str] = []
+    params: list[Any] = []
+    conditions: list[str] = []
+    condition_params: list[Any] = []
+    partial: dict[dt.date, list[tuple[int, int, int, int]]] = {}  # month → (position, column, first, last slot)
+    position = 0
+    for first, last, columns in spans:
+        ranges = bucket_ranges(first, last)
+        whole = [(grain, a, b) for grain, a, b in ranges if grain != _GRAIN_DAY]
+        span_params: list[Any] = []
+        condition = _condition(whole, span_params)
+        for index, column in enumerate(columns):
+            sums.append(f"SUM(CASE WHEN {condition} THEN {column} ELSE 0 END)")
+            params += span_params
+            for grain, a, b in ranges:
+                if grain == _GRAIN_DAY:
+                    slots = partial.setdefault(a.replace(day=1), [])
+                    slots.append((position + index, COLUMNS.index(column), a.day - 1, b.day))
+        if whole:
+            conditions.append(condition)
+            condition_params += span_params
+        position += len(columns)
+    # One statement: the sums of the totals, then (UNION ALL) the partial months' arrays.
+    selects, select_params = [], []
+    if conditions:
+        selects.append(
+            f"SELECT {keys}, NULL, NULL, {', '.join(sums)} FROM {table} "  # noqa: S608 - constant names
+            f"WHERE ({' OR '.join(conditions)}){units_sql} GROUP BY {keys}"
+        )
+        select_params += [*params, *condition_params, *units_params]
+    if partial:
+        months = list(partial)
+        selects.append(
+            f"SELECT {keys}, day, days, {', '.join(['NULL'] * width)} FROM {table} "  # noqa: S608 - constant names
+            f"WHERE grain = %s AND day IN ({', '.join(['%s'] * len(months))}){units_sql}"
+        )
+        select_params += [_GRAIN_MONTH, *months, *units_params]
+    if not selects:
+        return result
+    key_width = 3 if by_group else 1
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), select_params)
+        for row in cursor.fetchall():
+            key = tuple(row[:3]) if by_group else row[0]
+            day, data = row[key_width], row[key_width + 1]
+            if data is None:
+                found = result.get(key)
+                sums_row = [int(value or 0) for value in row[-width:]]
+                result[key] = sums_row if found is None else list(map(operator.add, found, sums_row))
+                continue
+            values = result.get(key)
+            if values is None:
+                values = result[key] = [0] * width
+            deltas = decode_days(data)
+            for at, lane, first_slot, end_slot in partial[_as_date(day)]:
+                values[at] += sum(deltas[first_slot * _WIDTH + lane : end_slot * _WIDTH : _WIDTH])
+    return result
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
 def _condition(ranges: list[tuple[str, dt.date, dt.date]], params: list[object]) -> str:
     if not ranges:
         return "1 = 0"
@@ -510,63 +591,48 @@ def aggregate_group_stats(*, date_from: dt.date, date_to: dt.date) -> dict[Group
     return _stats(date_from=date_from, date_to=date_to, unit_id=None, by_group=True)
 
 
-def _stats(*, date_from: dt.date, date_to: dt.date, unit_id: int | None, by_group: bool) -> dict[Any, sla.Stats]:
-    """The Biểu 06 rows from the counters, in one query.
+_PERIOD_COLUMNS = ("received", "received_online", "resolved_early", "resolved_on_time", "resolved_late")
+_BEFORE_COLUMNS = ("received", "resolved_early", "resolved_on_time", "resolved_late")
 
-    Like :func:`sla.group_stats`, a row appears only when a dossier counts in it
-    (received in the period or carried over into it). ``ValueError`` when
-    ``date_from > date_to``.
+
+def _stats(*, date_from: dt.date, date_to: dt.date, unit_id: int | None, by_group: bool) -> dict[Any, sla.Stats]:
+    """The Biểu 06 rows from the counters (:func:`_span_sums` of three spans).
+
+    The period's receipts and resolutions, what was received and resolved before it
+    (the carried over) and the overdue deltas through its last day. For whole months
+    (and years) that is one SQL query on the totals; a period starting or ending
+    inside a month adds one query for those months' day arrays. Like
+    :func:`sla.group_stats`, a row appears only when a dossier counts in it (received
+    in the period or carried over into it). ``ValueError`` when ``date_from > date_to``.
     """
     if date_from > date_to:
         raise ValueError(f"Kỳ báo cáo không hợp lệ: từ {date_from:%d/%m/%Y} đến {date_to:%d/%m/%Y}.")
-    table = connection.ops.quote_name(DossierCount._meta.db_table)
-    period_params: list[object] = []
-    period = _condition(bucket_ranges(date_from, date_to), period_params)
-    before_params: list[object] = []
-    before = _condition(bucket_ranges(_EPOCH, date_from - _ONE_DAY), before_params)
-    through_params: list[object] = []
-    through = _condition(bucket_ranges(_EPOCH, date_to), through_params)
-    keys = "unit_id, field, level" if by_group else "unit_id"
-    sql = (
-        f"SELECT {keys}, "  # noqa: S608 - constant names; values are parameters
-        f"SUM(CASE WHEN {period} THEN received ELSE 0 END), "
-        f"SUM(CASE WHEN {period} THEN received_online ELSE 0 END), "
-        f"SUM(CASE WHEN {period} THEN resolved_early ELSE 0 END), "
-        f"SUM(CASE WHEN {period} THEN resolved_on_time ELSE 0 END), "
-        f"SUM(CASE WHEN {period} THEN resolved_late ELSE 0 END), "
-        f"SUM(CASE WHEN {before} THEN received - resolved_early - resolved_on_time - resolved_late ELSE 0 END), "
-        f"SUM(CASE WHEN {through} THEN overdue ELSE 0 END) "
-        f"FROM {table} WHERE ({period} OR {before} OR {through})"
-    )
-    params: list[Any] = [*period_params, *period_params, *period_params, *period_params, *period_params]
-    params += [*before_params, *through_params, *period_params, *before_params, *through_params]
-    if unit_id is not None:
-        sql += " AND unit_id = %s"
-        params.append(unit_id)
-    sql += f" GROUP BY {keys}"
+    spans: list[Span] = [
+        (date_from, date_to, _PERIOD_COLUMNS),
+        (_EPOCH, date_from - _ONE_DAY, _BEFORE_COLUMNS),
+        (_EPOCH, date_to, ("overdue",)),
+    ]
+    sums = _span_sums(spans, by_group=by_group, unit_ids=None if unit_id is None else [unit_id])
     result: dict[Any, sla.Stats] = {}
-    width = 3 if by_group else 1
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for row in cursor.fetchall():
-            key = tuple(row[:width]) if by_group else row[0]
-            received, online, early, on_time, late, carried, overdue = (int(v or 0) for v in row[width:])
-            if received + carried == 0:
-                continue
-            resolved = early + on_time + late
-            in_progress = carried + received - resolved
-            result[key] = sla.Stats(
-                received=received,
-                received_online=online,
-                received_counter_post=received - online,
-                carried_over=carried,
-                resolved=resolved,
-                resolved_early=early,
-                resolved_on_time=on_time,
-                resolved_late=late,
-                in_progress=in_progress,
-                in_progress_within_time=in_progress - overdue,
-                in_progress_overdue=overdue,
-                on_time_rate=sla.rate_percent(early + on_time, resolved),
-            )
+    for key, values in sums.items():
+        received, online, early, on_time, late, received_before, *resolved_before, overdue = values
+        carried = received_before - sum(resolved_before)
+        if received + carried == 0:
+            continue
+        resolved = early + on_time + late
+        in_progress = carried + received - resolved
+        result[key] = sla.Stats(
+            received=received,
+            received_online=online,
+            received_counter_post=received - online,
+            carried_over=carried,
+            resolved=resolved,
+            resolved_early=early,
+            resolved_on_time=on_time,
+            resolved_late=late,
+            in_progress=in_progress,
+            in_progress_within_time=in_progress - overdue,
+            in_progress_overdue=overdue,
+            on_time_rate=sla.rate_percent(early + on_time, resolved),
+        )
     return result

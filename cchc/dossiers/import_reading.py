@@ -33,7 +33,8 @@ from django.utils.translation import gettext as _
 from cchc.core.calendar import work_calendar
 from cchc.core.workdays import WorkCalendar
 from cchc.dossiers import sla
-from cchc.dossiers.aggregates import CountDeltas, DayRow
+from cchc.dossiers.aggregates import CountDeltas
+from cchc.dossiers.counter_store import DayRow, MonthRows, month_rows
 from cchc.dossiers.io import CsvRows, ProcedureInfo, RawRecord, Rejection, parse_record
 from cchc.dossiers.regimes import sla_regimes
 from cchc.dossiers.stored_rows import FastRowParser, StoredRow, stored_row
@@ -63,7 +64,8 @@ class BatchEnd:
     rows_read: int
     rejected_count: int
     rejected: list[tuple[int, str]]
-    days: list[DayRow]
+    #: The batch's Biểu 06 deltas packed per group × month (``counter_store.month_rows``).
+    months: MonthRows
     #: Accepted rows that were read a block at a time (``block_reading``), a speed diagnostic.
     block_rows: int = 0
 
@@ -190,7 +192,7 @@ class BatchBuilder:
         return self.deltas.day_rows()
 
     def end(self) -> BatchEnd:
-        end = BatchEnd(self.size, self.rejected_count, self.rejected, self.day_rows(), self.block_rows)
+        end = BatchEnd(self.size, self.rejected_count, self.rejected, month_rows(self.day_rows()), self.block_rows)
         self.block_rows = 0
         self.lines = {}
         self.rejected = []
@@ -343,7 +345,7 @@ def _encode(part: Part) -> bytes:
         return marshal.dumps(("c", part.rows))
     if isinstance(part, CopyChunk):
         return marshal.dumps(("t", part.text, part.count))
-    return marshal.dumps(("e", part.rows_read, part.rejected_count, part.rejected, part.days, part.block_rows))
+    return marshal.dumps(("e", part.rows_read, part.rejected_count, part.rejected, part.months, part.block_rows))
 
 
 _DONE = marshal.dumps(("d",))

@@ -50,9 +50,10 @@ from cchc.audit.services import audit_record, diff, snapshot
 from cchc.core.errors import ApplicationError
 from cchc.core.workdays import VN_TZ, WorkCalendar
 from cchc.dossiers import block_reading
-from cchc.dossiers.aggregates import CountDeltas, DayRow, write_day_rows
+from cchc.dossiers.aggregates import CountDeltas
 from cchc.dossiers.block_reading import block_csv_parts
 from cchc.dossiers.choices import EventKind
+from cchc.dossiers.counter_store import MonthRows, write_month_rows
 from cchc.dossiers.import_reading import (
     MAX_KEPT_REJECTIONS,
     Catalogue,
@@ -268,9 +269,9 @@ class _Writer:
             cursor.executemany(sql, params)
         DossierEvent.objects.bulk_create(events)
 
-    def counters(self, days: Sequence[DayRow]) -> None:
+    def counters(self, months: MonthRows) -> None:
         """The batch's counters: the reading side's (every row as new) and this side's corrections."""
-        write_day_rows(days)
+        write_month_rows(months)
         self.corrections.write()
 
 
@@ -444,7 +445,7 @@ def _import_parts(
                     else:
                         writer.write_copy(part.text, part.count)
                     part = next(parts)
-                writer.counters(part.days)
+                writer.counters(part.months)
                 before = snapshot(run, _RUN_COUNTERS)
                 run.batches += 1
                 run.created += writer.created

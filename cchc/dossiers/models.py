@@ -239,22 +239,27 @@ class Rating(models.Model):
 
 
 class DossierCount(models.Model):
-    """Incrementally maintained Biểu 06 counters of one unit × field × level over one time bucket.
+    """Incrementally maintained Biểu 06 counters of one unit × field × level over one month or year.
 
     Every column is a *delta* on the bucket's days, so that any period's figures are
     sums (docs/dossiers.md, "Aggregates"): ``received``/``received_online`` on the
     local day of receipt, ``resolved_*`` on the local day of resolution, ``overdue``
     +1 on the day after the due date and −1 on the day of resolution (when that is
     later), so its running sum through a day is the number overdue at that day's end.
-    A delta lands in three buckets (``grain``): its day, its month (``day`` = the 1st)
-    and its year (``day`` = 1 January), so a running sum needs at most
-    years + 11 months + 31 days rows per group, whatever the length of the history.
-    The import keeps the rows in step inside each batch's transaction;
+    A delta lands in two rows (``grain``): its month's (``day`` = the 1st) and its
+    year's (``day`` = 1 January); the columns hold the bucket's totals.
+
+    A month row's ``days`` holds the same deltas per day: 31 × 10 little-endian int32
+    (1,240 bytes), day-major — day 1's ten values in the order of
+    ``counter_store.COLUMNS``, then day 2's, …; the slots after the month's last day are
+    zero. The columns are the sums of the array. A year row's ``days`` is empty. So a
+    running sum reads years + 11 months of totals per group, plus at most two arrays
+    for a period that starts or ends inside a month. The import keeps the rows in step
+    inside each batch's transaction (``counter_store.write_month_rows``);
     ``recompute_dossier_aggregates`` rebuilds them from the dossiers.
     """
 
     class Grain(models.TextChoices):
-        DAY = "D", _("ngày")
         MONTH = "M", _("tháng")
         YEAR = "Y", _("năm")
 
@@ -277,6 +282,8 @@ class DossierCount(models.Model):
     digitized = models.IntegerField(_("số hóa"), default=0)
     electronic_result = models.IntegerField(_("kết quả điện tử"), default=0)
     late_apologized = models.IntegerField(_("quá hạn có văn bản xin lỗi"), default=0)
+    # Encoded and decoded only by ``counter_store.encode_days`` / ``decode_days``.
+    days = models.BinaryField(_("số liệu từng ngày trong tháng"), default=b"", blank=True)
 
     class Meta:
         verbose_name = _("số liệu hồ sơ tổng hợp")

@@ -3,20 +3,21 @@
 Only two tables are read (never the dossiers themselves, whose indexes the import may
 change): ``dossiers.DossierCount`` — Biểu 06 through ``aggregates.aggregate_stats``, and
 the Decision 766 columns (``paid_online``, ``digitized`` on the day of receipt,
-``electronic_result`` on the day of resolution) summed over the period's buckets with
-``aggregates.bucket_ranges`` — and ``dossiers.Rating`` for the ratings submitted in the
-period. Three queries, whatever the number of units or dossiers.
+``electronic_result`` on the day of resolution) summed over the period with
+``aggregates.counter_sums`` — and ``dossiers.Rating`` for the ratings submitted in the
+period. Three queries for whole months, whatever the number of units or dossiers (one
+more per counters' read when the period starts or ends inside a month).
 """
 
 import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 
 from cchc.core.workdays import VN_TZ
 from cchc.dossiers import aggregates
-from cchc.dossiers.models import DossierCount, Rating
+from cchc.dossiers.models import Rating
 from cchc.indicators.calculations import Figures
 
 _ONE_DAY = dt.timedelta(days=1)
@@ -24,14 +25,6 @@ _ONE_DAY = dt.timedelta(days=1)
 
 def _local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=VN_TZ)
-
-
-def _bucket_condition(date_from: dt.date, date_to: dt.date) -> Q:
-    """The counter rows whose buckets exactly cover ``[date_from, date_to]`` (``aggregates.bucket_ranges``)."""
-    condition = Q(pk__in=[])
-    for grain, first, last in aggregates.bucket_ranges(date_from, date_to):
-        condition |= Q(grain=grain, day__range=(first, last))
-    return condition
 
 
 def live_figures(*, date_from: dt.date, date_to: dt.date, unit_id: int | None = None) -> dict[int, Figures]:
@@ -55,21 +48,15 @@ def live_figures(*, date_from: dt.date, date_to: dt.date, unit_id: int | None = 
             in_progress=stats.in_progress,
             in_progress_within_time=stats.in_progress_within_time,
         )
-    counts = DossierCount.objects.filter(_bucket_condition(date_from, date_to))
-    if unit_id is not None:
-        counts = counts.filter(unit_id=unit_id)
-    extra: Any = (
-        counts.order_by()
-        .values("unit_id")
-        .annotate(paid=Sum("paid_online"), digitized=Sum("digitized"), electronic=Sum("electronic_result"))
+    extra = aggregates.counter_sums(
+        date_from=date_from,
+        date_to=date_to,
+        columns=("paid_online", "digitized", "electronic_result"),
+        unit_ids=None if unit_id is None else [unit_id],
     )
-    for row in extra:
-        if row["paid"] or row["digitized"] or row["electronic"]:
-            parts[row["unit_id"]].update(
-                paid_online=int(row["paid"] or 0),
-                digitized=int(row["digitized"] or 0),
-                electronic_result=int(row["electronic"] or 0),
-            )
+    for pk, sums in extra.items():
+        if any(sums.values()):
+            parts[pk].update(sums)
     ratings = Rating.objects.filter(
         submitted_at__gte=_local_midnight(date_from), submitted_at__lt=_local_midnight(date_to + _ONE_DAY)
     )

@@ -53,12 +53,11 @@ from dataclasses import dataclass, field
 from decimal import Context, Decimal, localcontext
 from typing import Any
 
-from django.db.models import Q, Subquery, Sum
+from django.db.models import Subquery
 from django.utils import timezone
 
 from cchc.core.calendar import work_calendar
 from cchc.dossiers import aggregates
-from cchc.dossiers.models import DossierCount
 from cchc.indicators.selectors import indicator_table
 from cchc.organizations.models import OrgUnit
 from cchc.plans.choices import PlanStatus
@@ -244,17 +243,8 @@ def _tasks_on_time(units: Sequence[OrgUnit], year: int, first: dt.date, last: dt
 
 
 def _dossier_sums(unit_ids: Sequence[int], first: dt.date, last: dt.date) -> dict[int, dict[str, int]]:
-    """The counter columns summed over ``[first, last]`` per unit, in one query (``aggregates.bucket_ranges``)."""
-    condition = Q(pk__in=[])
-    for grain, bucket_from, bucket_to in aggregates.bucket_ranges(first, last):
-        condition |= Q(grain=grain, day__range=(bucket_from, bucket_to))
-    rows: Any = (
-        DossierCount.objects.filter(condition, unit_id__in=list(unit_ids))
-        .order_by()
-        .values("unit_id")
-        .annotate(**{name: Sum(name) for name in _DOSSIER_COLUMNS})
-    )
-    return {row["unit_id"]: {name: int(row[name] or 0) for name in _DOSSIER_COLUMNS} for row in rows}
+    """The counter columns summed over ``[first, last]`` per unit (``aggregates.counter_sums``)."""
+    return aggregates.counter_sums(date_from=first, date_to=last, columns=_DOSSIER_COLUMNS, unit_ids=unit_ids)
 
 
 @dataclass(frozen=True)

@@ -29,10 +29,11 @@ def _seed_regimes(apps, schema_editor):
 
 
 def _count_existing_dossiers(apps, schema_editor):
-    """Counters for the dossiers imported before they existed (none on a new database)."""
-    from cchc.dossiers.aggregates import dossier_aggregates_recompute
+    """Nothing now: migration 0007 rebuilds every counter in the layout today's code writes.
 
-    dossier_aggregates_recompute(dossier_model=apps.get_model("dossiers", "Dossier"))
+    This step used to call today's ``dossier_aggregates_recompute``, which writes the
+    month rows' ``days`` column that only 0007 adds.
+    """
 
 
 class Migration(migrations.Migration):

@@ -10,16 +10,27 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cchc.core.calendar import work_calendar
+from cchc.core.workdays import VN_TZ
 from cchc.dossiers import sla
 from cchc.dossiers.aggregates import (
+    CountDeltas,
     aggregate_group_stats,
     aggregate_rows,
     bucket_ranges,
+    counter_sums,
     dossier_aggregates_recompute,
     expected_aggregate_rows,
 )
+from cchc.dossiers.counter_store import (
+    COLUMNS,
+    MONTH_SLOTS,
+    add_days,
+    decode_days,
+    encode_days,
+    write_day_rows,
+)
 from cchc.dossiers.importing import import_dossiers
-from cchc.dossiers.models import DossierCount
+from cchc.dossiers.models import Dossier, DossierCount
 from cchc.dossiers.selectors import dossier_facts_for_period, dossier_stats, dossier_stats_from_rows
 from cchc.dossiers.synthetic import FILE_COLUMNS, generate_dossier_rows, synthetic_procedures, synthetic_units
 from cchc.organizations.models import OrgUnit
@@ -117,7 +128,11 @@ def test_recompute_rebuilds_the_same_counters_and_check_detects_drift():
     assert aggregate_rows() == maintained
     out = io.StringIO()
     call_command("recompute_dossier_aggregates", "--check", stdout=out)
-    DossierCount.objects.filter(grain=DossierCount.Grain.DAY).update(received=7)
+    month = DossierCount.objects.filter(grain=DossierCount.Grain.MONTH).first()
+    assert month is not None
+    deltas = list(decode_days(month.days))
+    deltas[14 * len(COLUMNS)] += 7  # received on the 15th, in the array only: the totals still agree
+    DossierCount.objects.filter(pk=month.pk).update(days=encode_days(deltas))
     with pytest.raises(CommandError):
         call_command("recompute_dossier_aggregates", "--check", stdout=io.StringIO())
     call_command("recompute_dossier_aggregates", stdout=io.StringIO())
@@ -202,7 +217,6 @@ def test_a_stored_row_is_counted_exactly_as_its_values():
     300 synthetic dossiers around Tết 2024 and a month end, each also resolved a day, a
     week or never (late, early, open, the overdue window crossing month ends).
     """
-    from cchc.dossiers.aggregates import CountDeltas
     from cchc.dossiers.io import DossierValues
     from cchc.dossiers.stored_rows import stored_row
 
@@ -232,3 +246,157 @@ def test_a_stored_row_is_counted_exactly_as_its_values():
     assert sorted(by_row.bucket_rows()) == sorted(by_add.bucket_rows())
     months = {row[1] for row in by_add.bucket_rows() if row[0] == "M"}
     assert {"2024-01-01", "2024-02-01", "2024-03-01"} <= months
+
+
+# -- month rows with day arrays -------------------------------------------------------------
+
+#: Periods that start and end inside months: both ends partial, inside one month, across a year end.
+PARTIAL_PERIODS = [
+    (dt.date(2024, 1, 20), dt.date(2024, 3, 10)),
+    (dt.date(2024, 2, 8), dt.date(2024, 2, 14)),
+    (dt.date(2024, 2, 29), dt.date(2024, 2, 29)),
+    (dt.date(2023, 12, 25), dt.date(2024, 1, 5)),
+    (dt.date(2023, 12, 30), dt.date(2024, 4, 2)),
+    (dt.date(2023, 6, 15), dt.date(2024, 2, 15)),
+]
+
+
+def _raw_sums(date_from: dt.date, date_to: dt.date) -> dict[int, dict[str, int]]:
+    """The receipt- and resolution-day columns of ``counter_sums`` counted from the dossiers, independently."""
+    sums: dict[int, dict[str, int]] = {}
+    for dossier in Dossier.objects.all():
+        unit = sums.setdefault(dossier.unit_id, dict.fromkeys(COLUMNS, 0))
+        received_on = dossier.received_at.astimezone(VN_TZ).date()
+        if date_from <= received_on <= date_to:
+            unit["received"] += 1
+            unit["received_online"] += dossier.channel == "online"
+            unit["paid_online"] += dossier.paid_online
+            unit["digitized"] += dossier.digitized
+        if dossier.resolved_at is not None and date_from <= dossier.resolved_at.astimezone(VN_TZ).date() <= date_to:
+            resolved_on = dossier.resolved_at.astimezone(VN_TZ).date()
+            column = "resolved_early" if resolved_on < dossier.due_date else "resolved_on_time"
+            unit["resolved_late" if resolved_on > dossier.due_date else column] += 1
+            unit["electronic_result"] += dossier.electronic_result
+    return sums
+
+
+def _sums_without_overdue(sums: dict[int, dict[str, int]]) -> dict[int, dict[str, int]]:
+    keep = [name for name in COLUMNS if name not in ("overdue", "late_apologized")]
+    return {unit: {name: values[name] for name in keep} for unit, values in sums.items() if any(values.values())}
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_periods_inside_months_equal_a_recomputation_from_the_dossiers():
+    """Partial months at both ends, within one month and across a year end: counters = raw rows."""
+    _import(FIRST)
+    _import(SECOND)
+    _assert_counters_match_the_dossiers(PARTIAL_PERIODS)
+    for date_from, date_to in PARTIAL_PERIODS:
+        counted = counter_sums(date_from=date_from, date_to=date_to)
+        assert _sums_without_overdue(counted) == _sums_without_overdue(_raw_sums(date_from, date_to)), (
+            date_from,
+            date_to,
+        )
+    # The Tết week alone: A4 received online on 10/2 (U2), A9 on 8/2 (U3); nothing resolved.
+    ids = dict(OrgUnit.objects.values_list("code", "pk"))
+    tet = counter_sums(date_from=dt.date(2024, 2, 8), date_to=dt.date(2024, 2, 14), columns=("received",))
+    assert {unit: sums["received"] for unit, sums in tet.items() if sums["received"]} == {ids["U2"]: 1, ids["U3"]: 1}
+    only_u1 = counter_sums(
+        date_from=dt.date(2024, 1, 20), date_to=dt.date(2024, 3, 10), by_group=True, unit_ids=[ids["U1"]]
+    )
+    assert only_u1
+    assert {unit for unit, _field, _level in only_u1} == {ids["U1"]}
+    assert counter_sums(date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 3, 1), unit_ids=[]) == {}
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_a_later_batch_adds_to_the_month_rows_already_stored():
+    """A second batch in the same months updates the stored rows in place (read, add, write back by id)."""
+    _import(FIRST)
+    before = {pk: bytes(days) for pk, days in DossierCount.objects.values_list("pk", "days")}
+    more = HEADER + "B1,TT2,U1,online,2024-02-06T10:00:00+07:00,2024-02-07T09:00:00+07:00,result_issued\n"
+    more += "B2,TT2,U1,counter,2024-02-20T10:00:00+07:00,,\n"
+    _import(more)
+    after = {pk: bytes(days) for pk, days in DossierCount.objects.values_list("pk", "days")}
+    assert set(before) <= set(after)  # no month or year row was replaced
+    assert any(after[pk] != before[pk] for pk in before)
+    _assert_counters_match_the_dossiers(PERIODS + PARTIAL_PERIODS)
+
+
+@pytest.mark.django_db
+def test_write_day_rows_merges_batches_and_duplicate_days():
+    """Day rows written in two calls (and with a day twice) equal the same rows written at once."""
+    unit = make_unit(code="W1")
+    one = [(unit.pk, "Hộ tịch", "commune", "2024-02-29", *range(1, 11))]
+    two = [
+        (unit.pk, "Hộ tịch", "commune", "2024-02-29", *([-1] * 10)),
+        (unit.pk, "Hộ tịch", "commune", "2024-02-29", 0, 0, 0, 0, 0, 5, 0, 0, 0, 0),
+        (unit.pk, "Hộ tịch", "commune", "2024-03-01", 1, 0, 0, 0, 0, -1, 0, 0, 0, 0),
+    ]
+    assert write_day_rows(one) == 2  # February and 2024
+    assert write_day_rows(two) == 3  # February, March and 2024
+    day = (unit.pk, "Hộ tịch", "commune")
+    assert aggregate_rows() == {
+        ("D", dt.date(2024, 2, 29), *day): (0, 1, 2, 3, 4, 10, 6, 7, 8, 9),
+        ("M", dt.date(2024, 2, 1), *day): (0, 1, 2, 3, 4, 10, 6, 7, 8, 9),
+        ("D", dt.date(2024, 3, 1), *day): (1, 0, 0, 0, 0, -1, 0, 0, 0, 0),
+        ("M", dt.date(2024, 3, 1), *day): (1, 0, 0, 0, 0, -1, 0, 0, 0, 0),
+        ("Y", dt.date(2024, 1, 1), *day): (1, 1, 2, 3, 4, 9, 6, 7, 8, 9),
+    }
+    assert DossierCount.objects.get(grain="Y").days == b""
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_an_update_moves_the_resolution_to_another_month():
+    """A dossier resolved in February, then (corrected) in March: February's row loses it, March's gains it."""
+    text = HEADER + "M1,TT10,U3,online,2024-02-05T09:00:00+07:00,2024-02-27T09:00:00+07:00,result_issued\n"
+    _import(text)
+    _import(text.replace("2024-02-27T09:00", "2024-03-12T09:00"))
+    unit = OrgUnit.objects.get(code="U3").pk
+    february, march = (
+        counter_sums(date_from=first, date_to=last, columns=("resolved_early", "resolved_on_time", "resolved_late"))
+        for first, last in ((dt.date(2024, 2, 1), dt.date(2024, 2, 29)), (dt.date(2024, 3, 1), dt.date(2024, 3, 31)))
+    )
+    assert sum(february[unit].values()) == 0
+    assert sum(march[unit].values()) == 1
+    stored, zero = aggregate_rows(), (0,) * len(COLUMNS)
+    resolved = [COLUMNS.index(name) for name in ("resolved_early", "resolved_on_time", "resolved_late")]
+    old_day = stored.get(("D", dt.date(2024, 2, 27), unit, "Đầu tư", "province"), zero)
+    new_day = stored.get(("D", dt.date(2024, 3, 12), unit, "Đầu tư", "province"), zero)
+    assert [old_day[i] for i in resolved] == [0, 0, 0]
+    assert sum(new_day[i] for i in resolved) == 1
+    _assert_counters_match_the_dossiers(PERIODS + PARTIAL_PERIODS)
+
+
+def test_the_day_array_encoding_round_trips_negative_deltas_and_adds_lane_by_lane():
+    """Overdue −1 and other negatives survive encoding; ``add_days`` equals adding day by day; overflow fails."""
+    width = MONTH_SLOTS * len(COLUMNS)
+    values = [((n * 7919) % 23) - 11 for n in range(width)]
+    values[5] = -1  # overdue −1 on day 1
+    values[-1] = -(2**31)
+    assert decode_days(encode_days(values)) == tuple(values)
+    others = [((n * 104729) % 19) - 9 for n in range(width)]
+    others[-1] = 2**31 - 1
+    assert decode_days(add_days(encode_days(values), encode_days(others))) == tuple(
+        a + b for a, b in zip(values, others, strict=True)
+    )
+    assert decode_days(add_days(encode_days([-1] * width), encode_days([1] * width))) == (0,) * width
+    with pytest.raises(OverflowError):
+        add_days(encode_days([2**31 - 1] * width), encode_days([1] * width))
+    with pytest.raises(OverflowError):
+        add_days(encode_days([-(2**31)] * width), encode_days([-1] * width))
+    with pytest.raises(OverflowError):
+        encode_days([2**31] * width)
+    with pytest.raises(ValueError, match="1240"):
+        decode_days(b"\x00" * 12)
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_a_late_resolution_stores_overdue_minus_one_on_its_day():
+    """A2 (due 15/2) resolved on 20/2: +1 overdue on 16/2 and −1 on 20/2 in February's day array."""
+    _import(SECOND)
+    unit = OrgUnit.objects.get(code="U1").pk
+    stored = aggregate_rows()
+    overdue = COLUMNS.index("overdue")
+    assert stored["D", dt.date(2024, 2, 16), unit, "Hộ tịch", "commune"][overdue] == 1
+    assert stored["D", dt.date(2024, 2, 20), unit, "Hộ tịch", "commune"][overdue] == -1

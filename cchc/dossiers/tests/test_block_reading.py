@@ -34,7 +34,7 @@ EXTRA_COLUMNS = ["electronic_result", "supplement_requested_at", "apology_sent_o
 
 
 def _batches(parts: list) -> list[tuple]:
-    """Per batch: its stored rows in order, rows read, rejections, day rows (sorted) and rows read in blocks."""
+    """Per batch: its stored rows in order, rows read, rejections, counter months and rows read in blocks."""
     batches, rows = [], []
     for part in parts:
         if isinstance(part, Chunk):
@@ -46,9 +46,7 @@ def _batches(parts: list) -> list[tuple]:
             rows.extend(copied)
         else:
             assert isinstance(part, BatchEnd)
-            batches.append(
-                (rows, part.rows_read, part.rejected_count, part.rejected, sorted(part.days), part.block_rows)
-            )
+            batches.append((rows, part.rows_read, part.rejected_count, part.rejected, part.months, part.block_rows))
             rows = []
     return batches
 

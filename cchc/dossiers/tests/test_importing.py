@@ -186,7 +186,7 @@ def test_a_killed_import_leaves_only_whole_batches(monkeypatch):
     from cchc.dossiers import importing
 
     calls = {"n": 0}
-    real = importing.write_day_rows
+    real = importing.write_month_rows
 
     def crash_on_second(rows):
         calls["n"] += 1
@@ -194,7 +194,7 @@ def test_a_killed_import_leaves_only_whole_batches(monkeypatch):
             raise RuntimeError("killed")
         return real(rows)
 
-    monkeypatch.setattr(importing, "write_day_rows", crash_on_second)
+    monkeypatch.setattr(importing, "write_month_rows", crash_on_second)
     text = HEADER + "".join(f"K{i},TT2,U1,online,2024-02-02T10:00:00+07:00,,,\n" for i in range(5))
     with pytest.raises(RuntimeError):
         _import(text, batch_size=2)
