@@ -24,8 +24,9 @@ Steps (only 3 and 4 are the ingest measurement):
    warm-up, then again after importing older years of history (``--stats-history``,
    one more year of ``--dossiers`` each) to show that it does not grow with history;
    the raw-row path (``dossier_stats_from_rows``) once, and a check that both agree;
-   also the two other readers of the dossier table whose index changed with the ingest
-   path (docs/adr/0006): one unit's facts (its public page) and the years on offer;
+   also two other public readers: one unit's table per field × level (its public page,
+   from the counters since the dossier table lost its index by unit, ADR 0009) and the
+   years on offer;
 6. the two sides of the ingest apart, after emptying the dossier tables so that they
    start as the import did (``--floor-rows`` rows of the last file, codes prefixed
    ``F-``): reading and checking alone (the block reader in a forked process, as the
@@ -66,13 +67,13 @@ from django.db import connection  # noqa: E402
 
 from cchc.core.calendar import work_calendar  # noqa: E402
 from cchc.dossiers.block_reading import block_csv_parts  # noqa: E402
-from cchc.dossiers.disclosure import available_years  # noqa: E402
+from cchc.dossiers.disclosure import Period, available_years, unit_field_level_table  # noqa: E402
 from cchc.dossiers.import_reading import Chunk, forked_parts, load_catalogue  # noqa: E402
 from cchc.dossiers.importing import DEFAULT_BATCH_SIZE, _import_parts, import_dossiers  # noqa: E402
 from cchc.dossiers.io import CsvRows, read_dossier_file  # noqa: E402
 from cchc.dossiers.management.commands.generate_dossiers import _create_catalogue  # noqa: E402
 from cchc.dossiers.models import Dossier, DossierCount, DossierEvent  # noqa: E402
-from cchc.dossiers.selectors import dossier_facts_for_period, dossier_stats, dossier_stats_from_rows  # noqa: E402
+from cchc.dossiers.selectors import dossier_stats, dossier_stats_from_rows  # noqa: E402
 from cchc.dossiers.synthetic import (  # noqa: E402
     FILE_COLUMNS,
     SyntheticProcedure,
@@ -156,19 +157,18 @@ def time_stats(runs: int) -> tuple[float, float, int]:
 
 
 def time_other_readers(unit_code: str, runs: int) -> str:
-    """Median milliseconds of one unit's facts for ``STATS_MONTH`` (its page) and of ``available_years``."""
+    """Median milliseconds of one unit's table per field × level for ``STATS_MONTH`` (its page), ``available_years``."""
     samples: dict[str, list[float]] = {"unit": [], "years": []}
+    period = Period(date_from=STATS_MONTH[0], date_to=STATS_MONTH[1])
     for _run in range(runs):
         started = time.perf_counter()
-        facts = sum(
-            1 for _ in dossier_facts_for_period(date_from=STATS_MONTH[0], date_to=STATS_MONTH[1], unit_code=unit_code)
-        )
+        rows = len(unit_field_level_table(unit_code=unit_code, period=period).rows)
         samples["unit"].append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
         available_years(STATS_MONTH[1])
         samples["years"].append((time.perf_counter() - started) * 1000)
     unit, years = (statistics.median(samples[key]) for key in ("unit", "years"))
-    return f"one unit's facts ({unit_code}, {facts:,} rows) {unit:.1f} ms, available_years {years:.1f} ms"
+    return f"one unit's table ({unit_code}, {rows} field × level rows) {unit:.1f} ms, available_years {years:.1f} ms"
 
 
 def report_stats(runs: int, *, check_raw: bool, unit_code: str) -> None:

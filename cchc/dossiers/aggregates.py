@@ -586,9 +586,11 @@ def aggregate_stats(*, date_from: dt.date, date_to: dt.date, unit_id: int | None
     return _stats(date_from=date_from, date_to=date_to, unit_id=unit_id, by_group=False)
 
 
-def aggregate_group_stats(*, date_from: dt.date, date_to: dt.date) -> dict[GroupKey, sla.Stats]:
-    """Biểu 06 for ``[date_from, date_to]`` from the counters, per (unit id, field, level)."""
-    return _stats(date_from=date_from, date_to=date_to, unit_id=None, by_group=True)
+def aggregate_group_stats(
+    *, date_from: dt.date, date_to: dt.date, unit_id: int | None = None
+) -> dict[GroupKey, sla.Stats]:
+    """Biểu 06 for ``[date_from, date_to]`` from the counters, per (unit id, field, level); all units or one."""
+    return _stats(date_from=date_from, date_to=date_to, unit_id=unit_id, by_group=True)
 
 
 _PERIOD_COLUMNS = ("received", "received_online", "resolved_early", "resolved_on_time", "resolved_late")

@@ -28,8 +28,8 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import Any
 
-from cchc.dossiers.aggregates import COLUMNS as COUNT_COLUMNS
-from cchc.dossiers.aggregates import DayRow
+from cchc.dossiers.counter_store import COLUMNS as COUNT_COLUMNS
+from cchc.dossiers.counter_store import MONTH_SLOTS, DayRow, MonthRows, encode_days
 from cchc.dossiers.import_reading import (
     CHUNK_SIZE,
     BatchBuilder,
@@ -92,12 +92,12 @@ class _BlockBuilder(BatchBuilder):
         #: Parts made ahead of the chunk (``CopyChunk`` text), in file order.
         self.ready: list[Part] = []
 
-    def day_rows(self) -> list[DayRow]:
+    def months(self) -> MonthRows:
         if not self.facts:
-            return super().day_rows()
-        days = self.blocks.day_rows(self.facts, super().day_rows())
+            return super().months()
+        months = self.blocks.month_rows(self.facts, self.deltas.day_rows())
         self.facts = []
-        return days
+        return months
 
 
 def block_csv_parts(rows: CsvRows, catalogue: Catalogue, *, batch_size: int, copy_text: bool = False) -> Parts:
@@ -484,8 +484,9 @@ class _Blocks:
             columns.append(values)
         return list(zip(*columns, strict=True))
 
-    def day_rows(self, facts: list[Any], python_days: list[DayRow]) -> list[DayRow]:
-        """The batch's day rows: the blocks' facts counted as ``CountDeltas.add_row`` does, plus ``python_days``."""
+    def day_rows(self, facts: list[Any], python_days: list[DayRow]) -> Any:
+        """The batch's non-zero day sums (a frame): the blocks' facts counted as ``CountDeltas.add_row`` does,
+        plus ``python_days``."""
         pl = self.pl
         rows = pl.concat(facts)
         key = ["unit_id", "field", "level", "day"]
@@ -525,15 +526,39 @@ class _Blocks:
         if python_days:
             parts.append(pl.DataFrame(python_days, schema=received.schema, orient="row"))
         summed = pl.concat(parts).group_by(key).agg(pl.col(name).sum() for name in COUNT_COLUMNS)
-        summed = summed.filter(pl.any_horizontal(pl.col(name) != 0 for name in COUNT_COLUMNS))
-        columns = []
-        for name in (*key, *COUNT_COLUMNS):
-            values = summed.get_column(name).to_list()
-            if name in ("field", "level", "day"):
-                seen: dict[Any, Any] = {}
-                values = list(map(seen.setdefault, values, values))
-            columns.append(values)
-        return list(zip(*columns, strict=True))
+        return summed.filter(pl.any_horizontal(pl.col(name) != 0 for name in COUNT_COLUMNS))
+
+    def month_rows(self, facts: list[Any], python_days: list[DayRow]) -> MonthRows:
+        """``counter_store.month_rows`` of :meth:`day_rows`, packed from Polars' sums.
+
+        The totals per month are summed in Polars; each month's array is filled from its
+        non-zero (position, value) pairs only, and packed once.
+        """
+        pl = self.pl
+        month = ["unit_id", "field", "level", "month"]
+        days = self.day_rows(facts, python_days).with_columns(
+            month=pl.col("day").str.slice(0, 8) + "01",
+            slot=(pl.col("day").str.slice(8, 2).cast(pl.Int64) - 1) * len(COUNT_COLUMNS),
+        )
+        totals = days.group_by(month).agg(pl.col(name).sum() for name in COUNT_COLUMNS)
+        cells = pl.concat(
+            [
+                days.select(*month, position=pl.col("slot") + lane, value=pl.col(name))
+                for lane, name in enumerate(COUNT_COLUMNS)
+            ]
+        ).filter(pl.col("value") != 0)
+        filled = cells.group_by(month).agg(pl.col("position"), pl.col("value"))
+        joined = totals.join(filled, on=month, how="left")
+        months: MonthRows = {}
+        shared: dict[Any, Any] = {}
+        for unit_id, field, level, first, *rest in joined.iter_rows():
+            positions, values = rest[-2], rest[-1]
+            array = [0] * MONTH_SLOTS * len(COUNT_COLUMNS)
+            for position, value in zip(positions or (), values or (), strict=True):
+                array[position] = value
+            key = (unit_id, shared.setdefault(field, field), shared.setdefault(level, level), first)
+            months[key] = (encode_days(array), rest[:-2])
+        return months
 
 
 #: What ``day_rows`` counts a block's rows from.

@@ -17,9 +17,9 @@ from typing import Any
 from django.db.models import Max, Min, Q
 from django.utils.translation import gettext_lazy as _
 
-from cchc.dossiers import sla
+from cchc.dossiers import aggregates, sla
 from cchc.dossiers.models import Dossier, DossierCount, Rating
-from cchc.dossiers.selectors import DossierStatsTable, dossier_facts_for_period, dossier_stats
+from cchc.dossiers.selectors import DossierStatsTable, dossier_stats
 from cchc.organizations.models import OrgUnit
 from cchc.procedures.choices import Level
 
@@ -158,13 +158,18 @@ class UnitTable:
 def unit_field_level_table(*, unit_code: str, period: Period) -> UnitTable:
     """Biểu 06 of one unit per field × level; ``total`` is that unit's ``dossier_stats`` row.
 
-    The rows group the facts ``dossier_stats`` reads with the same ``sla`` rule, so they add
-    up to ``total`` (a test checks it).
+    Both come from the counters (``aggregates``), the rows per group, so they add up to
+    ``total`` (a test checks it) and cost the same however long the history; the
+    dossier table has no index by unit to read them from (docs/adr/0009-block-reader.md).
     """
-    facts = dossier_facts_for_period(date_from=period.date_from, date_to=period.date_to, unit_code=unit_code)
-    groups = sla.group_stats(facts, period.date_from, period.date_to, key=lambda d: (d.field, d.level))
+    unit_id = OrgUnit.objects.filter(code=unit_code).values_list("pk", flat=True).first()
+    groups = (
+        {}
+        if unit_id is None
+        else aggregates.aggregate_group_stats(date_from=period.date_from, date_to=period.date_to, unit_id=unit_id)
+    )
     levels = dict(Level.choices)
-    rows = [(field, str(levels.get(level, level)), stats) for (field, level), stats in sorted(groups.items())]
+    rows = [(field, str(levels.get(level, level)), stats) for (_unit, field, level), stats in sorted(groups.items())]
     total = dossier_stats(date_from=period.date_from, date_to=period.date_to, unit_code=unit_code).total
     return UnitTable(total=total, rows=rows)
 

@@ -34,7 +34,7 @@ from cchc.core.calendar import work_calendar
 from cchc.core.workdays import WorkCalendar
 from cchc.dossiers import sla
 from cchc.dossiers.aggregates import CountDeltas
-from cchc.dossiers.counter_store import DayRow, MonthRows, month_rows
+from cchc.dossiers.counter_store import MonthRows, month_rows
 from cchc.dossiers.io import CsvRows, ProcedureInfo, RawRecord, Rejection, parse_record
 from cchc.dossiers.regimes import sla_regimes
 from cchc.dossiers.stored_rows import FastRowParser, StoredRow, stored_row
@@ -187,12 +187,12 @@ class BatchBuilder:
             "line": self.lines[code],
         }
 
-    def day_rows(self) -> list[DayRow]:
-        """The batch's Biểu 06 deltas per group and day."""
-        return self.deltas.day_rows()
+    def months(self) -> MonthRows:
+        """The batch's Biểu 06 deltas packed per group × month."""
+        return month_rows(self.deltas.day_rows())
 
     def end(self) -> BatchEnd:
-        end = BatchEnd(self.size, self.rejected_count, self.rejected, month_rows(self.day_rows()), self.block_rows)
+        end = BatchEnd(self.size, self.rejected_count, self.rejected, self.months(), self.block_rows)
         self.block_rows = 0
         self.lines = {}
         self.rejected = []

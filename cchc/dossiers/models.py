@@ -34,11 +34,15 @@ class Dossier(TimeStampedModel):
         db_index=False,
         db_constraint=False,
     )
+    # No index either: a unit's figures come from the counters (``DossierCount``), so only
+    # deleting a unit (which units never are: they close) and the raw-row proof path read
+    # dossiers by unit; the index cost every insert 0.8 µs on SQLite (ADR 0009).
     unit = models.ForeignKey(
         OrgUnit,
         verbose_name=_("đơn vị tiếp nhận, giải quyết"),
         on_delete=models.PROTECT,
         related_name="dossiers",
+        db_index=False,
         db_constraint=False,
     )
     channel = models.CharField(_("kênh tiếp nhận"), max_length=16, choices=Channel.choices)
@@ -68,10 +72,9 @@ class Dossier(TimeStampedModel):
         ordering = ["-received_at", "code"]
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
-        # No secondary index beyond the foreign keys' own: the statistics read ``DossierCount``,
-        # a look-up by code uses the unique index, and a unit's dossiers (its page, the
-        # PROTECT check) the ``unit`` key's index; every index costs each of the millions of
-        # inserts an import makes (docs/adr/0006-dossier-ingest-path.md).
+        # No secondary index: the statistics, a unit's page included, read ``DossierCount``,
+        # and a look-up by code uses the unique index; every index costs each of the
+        # millions of inserts an import makes (docs/adr/0006, 0009).
         constraints = [
             models.CheckConstraint(
                 condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=F("received_at")),
