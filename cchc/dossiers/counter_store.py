@@ -10,8 +10,6 @@ itself, so the writing process only merges them. ADR 0010 has the design and the
 measurements.
 """
 
-import csv
-import io
 import operator
 import struct
 from collections.abc import Iterable, Sequence
@@ -134,12 +132,13 @@ def write_month_rows(months: MonthRows) -> int:
     Inside the caller's transaction. ``months`` is consumed. The years are the sums of
     the months' totals. Then:
 
-    1. the batch's month keys go into a temporary table, and the month rows already
-       stored are read through a join with it — on PostgreSQL ``FOR UPDATE`` (in id
-       order), so that a concurrent import waits for this transaction instead of
-       losing its deltas or ours;
+    1. the month rows already stored are read — on SQLite through a join with a
+       temporary table of the batch's keys; on PostgreSQL through a join with the keys
+       passed as arrays (``unnest``), ``FOR UPDATE`` in id order, so that a concurrent
+       import waits for this transaction instead of losing its deltas or ours;
     2. those rows get stored + batch (arrays with :func:`add_days`, totals in Python)
-       and are written back by id (one ``executemany``);
+       and are written back by id (SQLite: one ``executemany``; PostgreSQL: one
+       ``UPDATE … FROM unnest(…)``);
     3. the other months are inserted as they are. On SQLite writers take turns (the
        rows just read are current), so a plain ``INSERT``; on PostgreSQL ``ON
        CONFLICT DO NOTHING RETURNING`` the keys inserted, and a month that a
@@ -157,8 +156,13 @@ def write_month_rows(months: MonthRows) -> int:
         years[year] = list(totals) if so_far is None else list(map(operator.add, so_far, totals))
     written = len(months) + len(years)
     with connection.cursor() as cursor:
-        _merge_stored_months(cursor, months, list(months))
-        _insert_months(cursor, months)
+        if connection.vendor == "postgresql":
+            _pg_merge_stored_months(cursor, months, list(months))
+            _pg_insert_months(cursor, months)
+            _pg_upsert_years(cursor, years)
+            return written
+        _sqlite_merge_stored_months(cursor, months, list(months))
+        _sqlite_insert_months(cursor, months)
         names = ", ".join(COLUMNS)
         added = ", ".join(f"{name} = {_table()}.{name} + excluded.{name}" for name in COLUMNS)
         cursor.executemany(
@@ -172,8 +176,6 @@ def write_month_rows(months: MonthRows) -> int:
 
 #: Where a batch's month keys wait while the stored month rows are read (one per connection).
 _KEYS_TABLE = "dossier_count_month_key"
-#: PostgreSQL: where a batch's new month rows wait to be inserted (one per connection).
-_NEW_TABLE = "dossier_count_month_new"
 
 
 def _table() -> str:
@@ -181,37 +183,27 @@ def _table() -> str:
     return connection.ops.quote_name(DossierCount._meta.db_table)
 
 
-def _copy_rows(cursor: Any, table: str, rows: Iterable[Sequence[Any]]) -> None:
-    """Rows into a table: SQLite's own ``executemany``, PostgreSQL's ``COPY`` (bytes as bytea hex)."""
+def _sqlite_rows(table: str, rows: Iterable[Sequence[Any]]) -> None:
+    """Rows into a table with SQLite's own ``executemany``."""
     rows = list(rows)
-    if not rows:
-        return
-    if connection.vendor == "sqlite":
+    if rows:
         marks = ", ".join(["?"] * len(rows[0]))
         with connection.wrap_database_errors:
             connection.connection.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)  # noqa: S608
-        return
-    buffer = io.StringIO()
-    # bytea's hex input; a backslash is not special in COPY's csv format.
-    text = (["\\x" + value.hex() if isinstance(value, bytes) else value for value in row] for row in rows)
-    csv.writer(buffer, lineterminator="\n").writerows(text)
-    with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} FROM STDIN (FORMAT csv)") as copy:
-        copy.write(buffer.getvalue())
 
 
-def _merge_stored_months(cursor: Any, months: MonthRows, keys: list[MonthKey]) -> None:
+def _sqlite_merge_stored_months(cursor: Any, months: MonthRows, keys: list[MonthKey]) -> None:
     """Steps 1–2 of :func:`write_day_rows` for ``keys``: the stored ones are added to and taken out of ``months``."""
     cursor.execute(
         f"CREATE TEMPORARY TABLE IF NOT EXISTS {_KEYS_TABLE} (day date NOT NULL, unit_id bigint NOT NULL, "
         "field varchar(255) NOT NULL, level varchar(16) NOT NULL)"
     )
-    _copy_rows(cursor, _KEYS_TABLE, ((day, unit_id, field, level) for unit_id, field, level, day in keys))
+    _sqlite_rows(_KEYS_TABLE, ((day, unit_id, field, level) for unit_id, field, level, day in keys))
     totals = ", ".join(f"c.{name}" for name in COLUMNS)
-    lock = "" if connection.vendor == "sqlite" else " ORDER BY c.id FOR UPDATE OF c"
     cursor.execute(
         f"SELECT c.id, c.unit_id, c.field, c.level, c.day, c.days, {totals} "  # noqa: S608 - constant names
         f"FROM {_KEYS_TABLE} k JOIN {_table()} c ON c.grain = %s AND c.day = k.day AND c.unit_id = k.unit_id "
-        f"AND c.field = k.field AND c.level = k.level{lock}",
+        "AND c.field = k.field AND c.level = k.level",
         [GRAIN_MONTH],
     )
     updates = []
@@ -219,34 +211,143 @@ def _merge_stored_months(cursor: Any, months: MonthRows, keys: list[MonthKey]) -
         array, added = months.pop((unit_id, field, level, str(day)[:10]))
         updates.append((add_days(data, array), *map(operator.add, stored, added), pk))
     cursor.execute(f"DELETE FROM {_KEYS_TABLE}")  # noqa: S608 - constant name
-    if updates:
-        assignments = ", ".join(f"{name} = %s" for name in ("days", *COLUMNS))
-        cursor.executemany(f"UPDATE {_table()} SET {assignments} WHERE id = %s", updates)  # noqa: S608
+    if not updates:
+        return
+    assignments = ", ".join(f"{name} = %s" for name in ("days", *COLUMNS))
+    cursor.executemany(f"UPDATE {_table()} SET {assignments} WHERE id = %s", updates)  # noqa: S608
 
 
-def _insert_months(cursor: Any, months: MonthRows) -> None:
+def _sqlite_insert_months(cursor: Any, months: MonthRows) -> None:
     """Step 3 of :func:`write_day_rows`: the months not stored yet, inserted with their arrays and totals."""
     if not months:
         return
     names = f"grain, day, unit_id, field, level, days, {', '.join(COLUMNS)}"
     rows = [(GRAIN_MONTH, day, u, f, lv, array, *totals) for (u, f, lv, day), (array, totals) in months.items()]
-    if connection.vendor == "sqlite":
-        marks = ", ".join(["%s"] * (6 + _WIDTH))
-        cursor.executemany(f"INSERT INTO {_table()} ({names}) VALUES ({marks})", rows)  # noqa: S608
+    marks = ", ".join(["%s"] * (6 + _WIDTH))
+    cursor.executemany(f"INSERT INTO {_table()} ({names}) VALUES ({marks})", rows)  # noqa: S608
+
+
+# -- PostgreSQL: every step one statement, its rows passed as array parameters ---------------
+
+#: The batch's rows as columns: ``unnest`` of one array parameter per column.
+_KEY_ARRAYS = "%s::date[], %s::bigint[], %s::text[], %s::text[]"
+_COUNT_ARRAYS = ", ".join(["%s::integer[]"] * _WIDTH)
+
+
+def _pg(cursor: Any, sql: str, params: Sequence[Any], *, fetch: bool = False) -> list[tuple[Any, ...]]:
+    """One statement whose list parameters go as array literals (:func:`_array_literal`), bound by the server.
+
+    Django's psycopg cursor binds on the client (it would quote megabytes of literal);
+    this one is psycopg's plain cursor on the same connection, so it runs in the same
+    transaction. Results come in binary, so a ``bytea`` arrives as it is stored.
+    """
+    import psycopg  # PostgreSQL only
+
+    values = [_array_literal(param) if isinstance(param, list) else param for param in params]
+    with connection.wrap_database_errors, psycopg.Cursor(cursor.connection) as raw:
+        raw.execute(sql, values, binary=True)
+        return raw.fetchall() if fetch else []
+
+
+def _array_literal(values: list[Any]) -> str:
+    """A PostgreSQL array literal of ints, ISO dates, texts or bytes (as ``bytea`` hex), built in C.
+
+    Measured: psycopg adapts a list parameter element by element in Python, which cost
+    more than the statement itself for a batch's few thousand months.
+    """
+    if not values:
+        return "{}"
+    first = values[0]
+    if isinstance(first, bytes):
+        return "{" + ",".join([f'"\\\\x{value.hex()}"' for value in values]) + "}"
+    if isinstance(first, int):
+        return "{" + ",".join(map(str, values)) + "}"
+    quoted = (value.replace("\\", "\\\\").replace('"', '\\"') for value in values)
+    return '{"' + '","'.join(quoted) + '"}'
+
+
+def _key_columns(keys: Sequence[MonthKey]) -> list[list[Any]]:
+    """Day (ISO text), unit id, field, level of each key, as four lists (the ``unnest`` order)."""
+    return [
+        [key[3] for key in keys],
+        [key[0] for key in keys],
+        [key[1] for key in keys],
+        [key[2] for key in keys],
+    ]
+
+
+def _pg_merge_stored_months(cursor: Any, months: MonthRows, keys: list[MonthKey]) -> None:
+    """Steps 1–2 on PostgreSQL: the stored month rows of ``keys`` locked (in id order), added to, written back."""
+    totals = ", ".join(f"c.{name}" for name in COLUMNS)
+    stored = _pg(
+        cursor,
+        f"SELECT c.id, c.unit_id, c.field, c.level, c.day, c.days, {totals} "  # noqa: S608 - constant names
+        f"FROM unnest({_KEY_ARRAYS}) AS k(day, unit_id, field, level) JOIN {_table()} c ON c.grain = %s "
+        "AND c.day = k.day AND c.unit_id = k.unit_id AND c.field = k.field AND c.level = k.level "
+        "ORDER BY c.id FOR UPDATE OF c",
+        [*_key_columns(keys), GRAIN_MONTH],
+        fetch=True,
+    )
+    if not stored:
         return
-    integers = ", ".join(f"{name} integer NOT NULL" for name in COLUMNS)
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE IF NOT EXISTS {_NEW_TABLE} (grain varchar(1) NOT NULL, day date NOT NULL, "
-        f"unit_id bigint NOT NULL, field varchar(255) NOT NULL, level varchar(16) NOT NULL, days bytea NOT NULL, "
-        f"{integers})"
+    ids, arrays, sums = [], [], []
+    for pk, unit_id, field, level, day, data, *values in stored:
+        array, added = months.pop((unit_id, field, level, day.isoformat()))
+        ids.append(pk)
+        arrays.append(add_days(data, array))
+        sums.append(list(map(operator.add, values, added)))
+    assignments = ", ".join(f"{name} = u.{name}" for name in ("days", *COLUMNS))
+    _pg(
+        cursor,
+        f"UPDATE {_table()} c SET {assignments} "  # noqa: S608 - constant names
+        f"FROM unnest(%s::bigint[], %s::bytea[], {_COUNT_ARRAYS}) AS u(id, days, {', '.join(COLUMNS)}) "
+        "WHERE c.id = u.id",
+        [ids, arrays, *map(list, zip(*sums, strict=True))],
     )
-    _copy_rows(cursor, _NEW_TABLE, rows)
-    cursor.execute(
-        f"INSERT INTO {_table()} ({names}) SELECT {names} FROM {_NEW_TABLE} "  # noqa: S608 - constant names
-        "ON CONFLICT (grain, day, unit_id, field, level) DO NOTHING RETURNING unit_id, field, level, day"
+
+
+def _pg_insert_months(cursor: Any, months: MonthRows) -> None:
+    """Step 3 on PostgreSQL: the months not stored yet; one a concurrent import created meanwhile is merged."""
+    if not months:
+        return
+    keys = list(months)
+    names = ", ".join(COLUMNS)
+    inserted = _pg(
+        cursor,
+        f"INSERT INTO {_table()} (grain, day, unit_id, field, level, days, {names}) "  # noqa: S608 - constant names
+        f"SELECT %s, day, unit_id, field, level, days, {names} "
+        f"FROM unnest({_KEY_ARRAYS}, %s::bytea[], {_COUNT_ARRAYS}) AS n(day, unit_id, field, level, days, {names}) "
+        "ON CONFLICT (grain, day, unit_id, field, level) DO NOTHING RETURNING unit_id, field, level, day",
+        [
+            GRAIN_MONTH,
+            *_key_columns(keys),
+            [months[key][0] for key in keys],
+            *map(list, zip(*(months[key][1] for key in keys), strict=True)),
+        ],
+        fetch=True,
     )
-    for unit_id, field, level, day in cursor.fetchall():
-        del months[unit_id, field, level, str(day)[:10]]
-    cursor.execute(f"DELETE FROM {_NEW_TABLE}")  # noqa: S608 - constant name
+    for unit_id, field, level, day in inserted:
+        del months[unit_id, field, level, day.isoformat()]
     if months:  # created by a concurrent import since step 1: stored now, and locked by the read
-        _merge_stored_months(cursor, months, list(months))
+        _pg_merge_stored_months(cursor, months, list(months))
+
+
+def _pg_upsert_years(cursor: Any, years: dict[tuple[str, int, str, str], list[int]]) -> None:
+    """Step 4 on PostgreSQL: the years' totals added (``x = x + excluded.x``), in key order."""
+    keys = sorted(years)
+    names = ", ".join(COLUMNS)
+    year_keys = [(unit_id, field, level, day) for day, unit_id, field, level in keys]
+    added = ", ".join(f"{name} = {_table()}.{name} + excluded.{name}" for name in COLUMNS)
+    _pg(
+        cursor,
+        f"INSERT INTO {_table()} (grain, day, unit_id, field, level, days, {names}) "  # noqa: S608 - constant names
+        f"SELECT %s, day, unit_id, field, level, %s, {names} "
+        f"FROM unnest({_KEY_ARRAYS}, {_COUNT_ARRAYS}) AS n(day, unit_id, field, level, {names}) "
+        f"ON CONFLICT (grain, day, unit_id, field, level) DO UPDATE SET {added}",
+        [
+            GRAIN_YEAR,
+            b"",
+            *_key_columns(year_keys),
+            *map(list, zip(*(years[key] for key in keys), strict=True)),
+        ],
+    )
