@@ -239,7 +239,10 @@ def report_floor(path: Path, count: int, base_rate: float) -> None:
             catalogue = load_catalogue(None)
             # As the import reads a file this large: the block reader in a forked process.
             started = time.perf_counter()
-            read = functools.partial(block_csv_parts, rows, catalogue, batch_size=DEFAULT_BATCH_SIZE)
+            copy_text = connection.vendor == "postgresql"
+            read = functools.partial(
+                block_csv_parts, rows, catalogue, batch_size=DEFAULT_BATCH_SIZE, copy_text=copy_text
+            )
             parts = list(forked_parts(read))
             reading = time.perf_counter() - started
         written = sum(len(part.rows) for part in parts if isinstance(part, Chunk))
