@@ -68,7 +68,7 @@ from django.db import connection  # noqa: E402
 from cchc.core.calendar import work_calendar  # noqa: E402
 from cchc.dossiers.block_reading import block_csv_parts  # noqa: E402
 from cchc.dossiers.disclosure import Period, available_years, unit_field_level_table  # noqa: E402
-from cchc.dossiers.import_reading import Chunk, forked_parts, load_catalogue  # noqa: E402
+from cchc.dossiers.import_reading import Chunk, CopyChunk, forked_parts, load_catalogue  # noqa: E402
 from cchc.dossiers.importing import DEFAULT_BATCH_SIZE, _import_parts, import_dossiers  # noqa: E402
 from cchc.dossiers.io import CsvRows, read_dossier_file  # noqa: E402
 from cchc.dossiers.management.commands.generate_dossiers import _create_catalogue  # noqa: E402
@@ -246,6 +246,7 @@ def report_floor(path: Path, count: int, base_rate: float) -> None:
             parts = list(forked_parts(read))
             reading = time.perf_counter() - started
         written = sum(len(part.rows) for part in parts if isinstance(part, Chunk))
+        written += sum(part.count for part in parts if isinstance(part, CopyChunk))
         started = time.perf_counter()
         summary = _import_parts((part for part in parts), name=sample.name, actor=None)
         writing = time.perf_counter() - started
