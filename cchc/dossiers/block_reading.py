@@ -170,6 +170,10 @@ class _Blocks:
         self.names = [f"c{index}" for index in range(self.width)]
         self.cell = {key: pl.col(f"c{positions[key]}") if key in positions else pl.lit("") for key in COLUMNS}
         procedures = parser.procedures
+        #: Each (field, level) by a small number: the counting groups by numbers, not by texts.
+        self.kinds: dict[tuple[str, str], int] = {}
+        for info in procedures.values():
+            self.kinds.setdefault((info.field, info.level), len(self.kinds))
         self.procedures = pl.DataFrame(
             {
                 "procedure_code": list(procedures),
@@ -177,6 +181,7 @@ class _Blocks:
                 "limit": [info.time_limit_days for info in procedures.values()],
                 "field": [info.field for info in procedures.values()],
                 "level": [info.level for info in procedures.values()],
+                "kind": [self.kinds[info.field, info.level] for info in procedures.values()],
             },
             schema={
                 "procedure_code": pl.String,
@@ -184,6 +189,7 @@ class _Blocks:
                 "limit": pl.Int64,
                 "field": pl.String,
                 "level": pl.String,
+                "kind": pl.Int64,
             },
         )
         self.units = pl.DataFrame(
@@ -489,11 +495,11 @@ class _Blocks:
         plus ``python_days``."""
         pl = self.pl
         rows = pl.concat(facts)
-        key = ["unit_id", "field", "level", "day"]
+        key = ["unit_id", "kind", "day"]
         zero = {name: pl.lit(0, dtype=pl.Int64) for name in COUNT_COLUMNS}
         one = pl.lit(1, dtype=pl.Int64)
         received = rows.select(
-            pl.col("unit_id"), pl.col("field"), pl.col("level"), day=pl.col("received_day"),
+            pl.col("unit_id"), pl.col("kind"), day=pl.col("received_day"),
             **{
                 **zero,
                 "received": one,
@@ -506,7 +512,7 @@ class _Blocks:
         resolved_on, due = pl.col("resolved_day"), pl.col("due_date")
         late = resolved_on > due
         resolved = done.select(
-            pl.col("unit_id"), pl.col("field"), pl.col("level"), day=resolved_on,
+            pl.col("unit_id"), pl.col("kind"), day=resolved_on,
             **{
                 **zero,
                 "resolved_early": (resolved_on < due).cast(pl.Int64),
@@ -519,12 +525,14 @@ class _Blocks:
         )  # fmt: skip
         still_open = (pl.col("resolved_day") == "") | (pl.col("resolved_day") > pl.col("overdue_from"))
         overdue = rows.filter(still_open).select(
-            pl.col("unit_id"), pl.col("field"), pl.col("level"), day=pl.col("overdue_from"),
+            pl.col("unit_id"), pl.col("kind"), day=pl.col("overdue_from"),
             **{**zero, "overdue": one},
         )  # fmt: skip
         parts = [received, resolved, overdue]
         if python_days:
-            parts.append(pl.DataFrame(python_days, schema=received.schema, orient="row"))
+            kinds = self.kinds
+            numbered = [(row[0], kinds.setdefault((row[1], row[2]), len(kinds)), *row[3:]) for row in python_days]
+            parts.append(pl.DataFrame(numbered, schema=received.schema, orient="row"))
         summed = pl.concat(parts).group_by(key).agg(pl.col(name).sum() for name in COUNT_COLUMNS)
         return summed.filter(pl.any_horizontal(pl.col(name) != 0 for name in COUNT_COLUMNS))
 
@@ -535,34 +543,36 @@ class _Blocks:
         non-zero (position, value) pairs only, and packed once.
         """
         pl = self.pl
-        month = ["unit_id", "field", "level", "month"]
+        month = ["unit_id", "kind", "month"]
         days = self.day_rows(facts, python_days).with_columns(
             month=pl.col("day").str.slice(0, 8) + "01",
             slot=(pl.col("day").str.slice(8, 2).cast(pl.Int64) - 1) * len(COUNT_COLUMNS),
         )
-        totals = days.group_by(month).agg(pl.col(name).sum() for name in COUNT_COLUMNS)
+        totals = days.group_by(month).agg(pl.col(name).sum() for name in COUNT_COLUMNS).with_row_index("group")
+        # The (position, value) pairs carry the month's number, not its four keys: ten rows per day.
+        days = days.join(totals.select(*month, "group"), on=month, how="left")
         cells = pl.concat(
             [
-                days.select(*month, position=pl.col("slot") + lane, value=pl.col(name))
+                days.select("group", position=pl.col("slot") + lane, value=pl.col(name))
                 for lane, name in enumerate(COUNT_COLUMNS)
             ]
         ).filter(pl.col("value") != 0)
-        filled = cells.group_by(month).agg(pl.col("position"), pl.col("value"))
-        joined = totals.join(filled, on=month, how="left")
+        filled = cells.group_by("group").agg(pl.col("position"), pl.col("value"))
+        joined = totals.join(filled, on="group", how="left").drop("group")
         months: MonthRows = {}
-        shared: dict[Any, Any] = {}
-        for unit_id, field, level, first, *rest in joined.iter_rows():
+        names = {number: key for key, number in self.kinds.items()}
+        for unit_id, kind, first, *rest in joined.iter_rows():
             positions, values = rest[-2], rest[-1]
             array = [0] * MONTH_SLOTS * len(COUNT_COLUMNS)
             for position, value in zip(positions or (), values or (), strict=True):
                 array[position] = value
-            key = (unit_id, shared.setdefault(field, field), shared.setdefault(level, level), first)
-            months[key] = (encode_days(array), rest[:-2])
+            field, level = names[kind]
+            months[unit_id, field, level, first] = (encode_days(array), rest[:-2])
         return months
 
 
 #: What ``day_rows`` counts a block's rows from.
 _FACT_COLUMNS = (
-    "unit_id", "field", "level", "channel", "received_day", "resolved_day", "due_date", "overdue_from",
+    "unit_id", "kind", "channel", "received_day", "resolved_day", "due_date", "overdue_from",
     "paid_online", "digitized", "electronic_result", "apology_sent_on",
 )  # fmt: skip
