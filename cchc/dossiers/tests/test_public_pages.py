@@ -153,6 +153,11 @@ def test_unit_page_breaks_down_by_field_and_level_and_adds_up(client: Client, ju
     assert [(field, level) for field, level, _s in rows] == [("Hộ tịch", "Cấp xã"), ("Đất đai", "Cấp huyện")]
     assert sum((s for _f, _l, s in rows), start=sla.Stats()) == total
     assert len(response.context["trend"]) == 12
+    # Each row read from the counters equals the rule applied to U1's own dossiers.
+    first, last = dt.date(2024, 6, 1), dt.date(2024, 6, 30)
+    u1 = [fact for fact in facts(june) if fact.unit_code == "U1"]
+    expected = sla.group_stats(u1, first, last, key=lambda d: d.field)
+    assert {field: stats for field, _level, stats in rows} == expected
 
 
 def test_unit_csv_has_field_and_level_rows(client: Client, june: list) -> None:
