@@ -292,38 +292,34 @@ def bucket_rows(days: Iterable[DayRow]) -> list[BucketRow]:
     """The net deltas of day rows per bucket of every grain, as ``(grain, first day, unit id, field, level, *deltas)``.
 
     Days as ISO text; buckets whose deltas cancel out are left out. Months are summed
-    from the days and years from the months, each bucket's list added in C
-    (``map(operator.add, …)``): one pass over the days, then a few thousand months.
+    from the days and years from the months (for comparisons with the stored counters).
     """
-    rows: list[BucketRow] = []
-    months: dict[tuple[str, int, str, str], list[int]] = {}
+    buckets: dict[tuple[Any, ...], list[int]] = {}
     for unit_id, field, level, day, *deltas in days:
-        if not any(deltas):
-            continue
-        rows.append((_GRAIN_DAY, day, unit_id, field, level, *deltas))
-        key = (day[:8] + "01", unit_id, field, level)
-        found = months.get(key)
-        if found is None:
-            months[key] = deltas
-        else:
-            found[:] = map(operator.add, found, deltas)
-    years: dict[tuple[str, int, str, str], list[int]] = {}
-    for (month, unit_id, field, level), deltas in months.items():
-        if not any(deltas):
-            continue
-        rows.append((_GRAIN_MONTH, month, unit_id, field, level, *deltas))
-        key = (month[:5] + "01-01", unit_id, field, level)
-        found = years.get(key)
-        if found is None:
-            years[key] = list(deltas)
-        else:
-            found[:] = map(operator.add, found, deltas)
-    rows.extend(
-        (_GRAIN_YEAR, year, unit_id, field, level, *deltas)
-        for (year, unit_id, field, level), deltas in years.items()
-        if any(deltas)
-    )
+        _add_to(buckets, (day, unit_id, field, level), deltas)
+    rows: list[BucketRow] = []
+    for grain, first_of in ((_GRAIN_DAY, _month_of), (_GRAIN_MONTH, _year_of), (_GRAIN_YEAR, None)):
+        coarser: dict[tuple[Any, ...], list[int]] = {}
+        for (first, *group), deltas in buckets.items():
+            if any(deltas):
+                rows.append((grain, first, *group, *deltas))
+                if first_of is not None:
+                    _add_to(coarser, (first_of(first), *group), deltas)
+        buckets = coarser
     return rows
+
+
+def _add_to(buckets: dict[tuple[Any, ...], list[int]], key: tuple[Any, ...], deltas: Sequence[int]) -> None:
+    found = buckets.get(key)
+    buckets[key] = list(deltas) if found is None else list(map(operator.add, found, deltas))
+
+
+def _month_of(day: str) -> str:
+    return day[:8] + "01"
+
+
+def _year_of(day: str) -> str:
+    return day[:5] + "01-01"
 
 
 _FACT_FIELDS = (
