@@ -236,7 +236,7 @@ class _Blocks:
                 truncate_ragged_lines=False,
                 raise_if_empty=True,
             )
-        except Exception:  # noqa: BLE001 - any row Polars cannot split is read the usual way
+        except pl.exceptions.PolarsError:  # any block Polars cannot split is read the usual way
             return False
         if frame.height != count or frame.width != self.width:
             return False

@@ -176,13 +176,16 @@ def test_odd_rows_send_only_their_piece_row_by_row_and_the_result_is_the_same(tm
     lines[1600][0] = " " + lines[1600][0]  # a space the fast path strips
     lines[1700] = [""] * len(columns)  # blank: skipped
     lines[1800] = [*lines[1800], "", "thừa"]  # an extra non-blank cell: rejected
+    lines[1300] = [*lines[1300], "x"]  # one cell too many and, in the same block, one too few:
+    lines[1301] = lines[1301][:-1]  # the block's cell count adds up, Polars refuses it, rows read one by one
     lines[2300][columns.index("handling_unit_codes")] = 'U1 "chính"'  # a quote (rejected): the rest row by row
     path = _write(tmp_path / "hoso.csv", columns, lines)
     by_rows, by_blocks = _read_both(path, batch_size=1_000)
     in_blocks = _assert_same(by_rows, by_blocks)
     assert 1_000 < in_blocks < 2_300
-    # Unknown unit, resolved before received, two repeats, the extra cell, the quoted handling unit.
-    assert sum(batch[2] for batch in by_rows) == 6
+    # Unknown unit, resolved before received, two repeats, three rows with the wrong number of cells,
+    # the quoted handling unit.
+    assert sum(batch[2] for batch in by_rows) == 8
 
 
 @pytest.mark.usefixtures("small_blocks")
