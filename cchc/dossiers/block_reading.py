@@ -26,7 +26,7 @@ import os
 import sys
 from collections.abc import Iterator
 from itertools import islice
-from typing import Any
+from typing import IO, Any
 
 from cchc.dossiers.counter_store import COLUMNS as COUNT_COLUMNS
 from cchc.dossiers.counter_store import MONTH_SLOTS, DayRow, MonthRows, encode_days
@@ -41,7 +41,7 @@ from cchc.dossiers.import_reading import (
     flush_parts,
     read_rows,
 )
-from cchc.dossiers.io import COLUMNS, MAX_CODE_LENGTH, MAX_HANDLING_CODES_LENGTH, CsvRows
+from cchc.dossiers.io import COLUMNS, MAX_CODE_LENGTH, MAX_HANDLING_CODES_LENGTH, CsvRows, decode_line
 from cchc.dossiers.stored_rows import (
     FAST_FLAGS,
     FAST_ZONES,
@@ -53,13 +53,17 @@ from cchc.dossiers.stored_rows import (
 )
 
 #: Lines read and checked at a time (the rows of a block live in Polars and then as Python tuples).
-BLOCK_LINES = 50_000
+BLOCK_LINES = 20_000
+#: Bytes read from a binary file at a time, until a block has its lines.
+READ_BYTES = 2**20
 #: The process that first ran Polars here; a process forked from it must not run Polars.
 _POLARS_STARTED_IN: int | None = None
 #: What Python's ``str.strip`` and ``re``'s ``\\s`` take for white space among ASCII characters.
 _ASCII_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
-#: Stored columns with few distinct values in a block: one Python object per value, shared by the rows.
+#: Stored columns with few distinct values in a block: one Python object per value, shared by the rows
+#: (Python already shares the small numbers of the flags and pauses).
 _SHARED = frozenset(STORED_COLUMNS) - {"code", "received_at", "resolved_at", "returned_at", "supplement_requested_at"}
+_SHARED -= {"due_disagrees", "paused_working_days", "paid_online", "digitized", "electronic_result"}
 
 
 def usable() -> bool:
@@ -91,6 +95,8 @@ class _BlockBuilder(BatchBuilder):
         self.facts: list[Any] = []
         #: Parts made ahead of the chunk (``CopyChunk`` text), in file order.
         self.ready: list[Part] = []
+        #: The rows of the block just taken, still to be made into tuples (after ``chunk``).
+        self.waiting: Iterator[list[tuple[Any, ...]]] | None = None
 
     def months(self) -> MonthRows:
         if not self.facts:
@@ -113,25 +119,26 @@ def block_csv_parts(rows: CsvRows, catalogue: Catalogue, *, batch_size: int, cop
     parser = FastRowParser(rows.keys, procedures=catalogue.procedures, units=catalogue.units, clock=catalogue.clock)
     blocks = _Blocks(pl, rows, parser, copy_text=copy_text)
     builder = _BlockBuilder(batch_size=batch_size, blocks=blocks)
-    lines: Iterator[str] = rows.lines
+    source: _ByteBlocks | _LineBlocks = _LineBlocks(rows.lines) if rows.binary is None else _ByteBlocks(rows.binary)
     end = rows.header_number
     while True:
-        block = list(islice(lines, min(BLOCK_LINES, batch_size - builder.size)))
-        if not block:
+        data, count = source.block(min(BLOCK_LINES, batch_size - builder.size))
+        if not count:
             break
-        text = "".join(block)
-        if '"' in text:  # a quoted cell may go on over the next lines: the rest the usual way
-            reader = csv.reader(_chain(block, lines), delimiter=rows.delimiter, strict=True)
+        if b'"' in data:  # a quoted cell may go on over the next lines: the rest the usual way
+            reader = csv.reader(_chain(source.lines(data), source.rest()), delimiter=rows.delimiter, strict=True)
             yield from read_rows(builder, rows, catalogue, parser, reader, end)
             break
-        if not blocks.take(text, len(block), end + 1, builder):
-            for offset in range(0, len(block), CHUNK_SIZE):
-                piece = block[offset : offset + CHUNK_SIZE]
-                if not blocks.take("".join(piece), len(piece), end + offset + 1, builder):
+        if not blocks.take(data, count, end + 1, builder):
+            lines = source.lines(data)
+            del data
+            for offset in range(0, len(lines), CHUNK_SIZE):
+                piece = lines[offset : offset + CHUNK_SIZE]
+                if not blocks.take(_encoded("".join(piece)), len(piece), end + offset + 1, builder):
                     reader = csv.reader(piece, delimiter=rows.delimiter, strict=True)
                     yield from read_rows(builder, rows, catalogue, parser, reader, end + offset)
                 yield from _whole_chunks(builder)
-        end += len(block)
+        end += count
         yield from _whole_chunks(builder)
         if builder.size >= batch_size:
             yield from flush_parts(builder)
@@ -140,10 +147,99 @@ def block_csv_parts(rows: CsvRows, catalogue: Catalogue, *, batch_size: int, cop
         yield from flush_parts(builder)
 
 
+def _encoded(text: str) -> bytes:
+    """``text`` as UTF-8, a lone surrogate (an undecodable byte) included: never ASCII unless ``text`` is."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+class _LineBlocks:
+    """Blocks of a text body's lines: the lines themselves, joined and encoded."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+        self._block: list[str] = []
+
+    def block(self, room: int) -> tuple[bytes, int]:
+        """Up to ``room`` lines, as bytes, and their number (0 at the end)."""
+        self._block = list(islice(self._lines, room))
+        return _encoded("".join(self._block)), len(self._block)
+
+    def lines(self, data: bytes) -> list[str]:
+        """The lines of the block just read (``data``), as the body gives them."""
+        return self._block
+
+    def rest(self) -> Iterator[str]:
+        """The lines after the block just read."""
+        return self._lines
+
+
+class _ByteBlocks:
+    """Blocks of whole lines read from a binary body ``READ_BYTES`` at a time: no Python object per line.
+
+    What was read past a block's last line waits in ``_carry`` for the next block (or
+    for :meth:`rest`). Lines end at ``\n`` only, as the file's own line iteration
+    splits them, and a last line may have no end.
+    """
+
+    def __init__(self, binary: IO[bytes]) -> None:
+        self._binary = binary
+        self._carry = b""
+
+    def block(self, room: int) -> tuple[bytes, int]:
+        """Up to ``room`` lines, as bytes, and their number (0 at the end)."""
+        pieces = [self._carry]
+        ends = self._carry.count(b"\n")
+        while ends < room:
+            piece = self._binary.read(READ_BYTES)
+            if not piece:  # the end of the file: every line left, the last one maybe without its end
+                self._carry = b""
+                data = b"".join(pieces)
+                return data, ends + (not data.endswith(b"\n") and len(data) > 0)
+            pieces.append(piece)
+            ends += piece.count(b"\n")
+        last = pieces[-1]  # the room-th line ends in the last piece
+        position = -1
+        for _ in range(room - (ends - last.count(b"\n"))):
+            position = last.index(b"\n", position + 1)
+        data = b"".join(pieces)
+        cut = len(data) - len(last) + position + 1
+        self._carry = data[cut:]
+        return data[:cut], room
+
+    def lines(self, data: bytes) -> list[str]:
+        """The lines of ``data`` (a block), as the body would have given them."""
+        lines = [line + b"\n" for line in data.split(b"\n")]
+        lines[-1] = lines[-1][:-1]
+        if not lines[-1]:
+            lines.pop()
+        return list(map(decode_line, lines))
+
+    def rest(self) -> Iterator[str]:
+        """The lines after the block just read: those read ahead, then the file's own."""
+        carry, self._carry = self._carry, b""
+        *whole, tail = carry.split(b"\n")
+        for line in whole:
+            yield decode_line(line + b"\n")
+        if tail:
+            yield decode_line(tail + next(self._binary, b""))
+        yield from map(decode_line, self._binary)
+
+
 def _whole_chunks(builder: "_BlockBuilder") -> Parts:
-    """The parts ready, then every whole ``CHUNK_SIZE`` of the chunk; the rest stays in the builder."""
+    """The parts ready, then every whole ``CHUNK_SIZE`` of the chunk; the rest stays in the builder.
+
+    The rows of a block waiting to become tuples become them ``CHUNK_SIZE`` at a time,
+    each whole chunk sent before the next is made: a block's tuples never all live at once.
+    """
     yield from builder.ready
     builder.ready.clear()
+    if builder.waiting is not None:
+        for rows in builder.waiting:
+            builder.chunk.extend(rows)
+            if len(builder.chunk) >= CHUNK_SIZE:
+                yield Chunk(builder.chunk[:CHUNK_SIZE])
+                builder.chunk = builder.chunk[CHUNK_SIZE:]
+        builder.waiting = None
     chunk = builder.chunk
     whole = len(chunk) - len(chunk) % CHUNK_SIZE
     if whole:
@@ -164,7 +260,8 @@ class _Blocks:
         self.pl = pl
         self.copy_text = copy_text
         self.parser = parser
-        self.delimiter = rows.delimiter
+        self.separator = rows.delimiter
+        self.delimiter = rows.delimiter.encode()
         self.width = len(rows.keys)
         positions = {key: index for index, key in enumerate(rows.keys)}
         self.names = [f"c{index}" for index in range(self.width)]
@@ -189,8 +286,12 @@ class _Blocks:
                 "limit": pl.Int64,
                 "field": pl.String,
                 "level": pl.String,
-                "kind": pl.Int64,
+                "kind": pl.Int32,
             },
+        )
+        #: A frame of day sums: the group, the day, and ``COUNT_COLUMNS`` (a batch's sums fit 32 bits).
+        self.day_schema = {"unit_id": pl.Int64, "kind": pl.Int32, "day": pl.String} | dict.fromkeys(
+            COUNT_COLUMNS, pl.Int32
         )
         self.units = pl.DataFrame(
             {"unit_code": list(parser.units), "unit_id": list(parser.units.values())},
@@ -210,25 +311,26 @@ class _Blocks:
 
     # -- a block ----------------------------------------------------------------------
 
-    def take(self, text: str, count: int, first_line: int, builder: _BlockBuilder) -> bool:
-        """Take the block's ``count`` rows (lines from ``first_line``) into ``builder`` if all pass; else ``False``."""
-        if not text.isascii():
+    def take(self, data: bytes, count: int, first_line: int, builder: _BlockBuilder) -> bool:
+        """Take the block's ``count`` rows (lines from ``first_line``, as bytes) into ``builder`` if all pass;
+        else ``False``."""
+        if not data.isascii():
             return False
-        text = text.replace("\r\n", "\n")
+        data = data.replace(b"\r\n", b"\n")
         if (
-            "\n\n" in text
-            or text.startswith("\n")
-            or "\r" in text
-            or text.count(self.delimiter) != count * (self.width - 1)
+            b"\n\n" in data
+            or data.startswith(b"\n")
+            or b"\r" in data
+            or data.count(self.delimiter) != count * (self.width - 1)
         ):
             return False
         pl = self.pl
         try:
             frame = pl.read_csv(
-                text.encode(),
+                data,
                 has_header=False,
                 new_columns=self.names,
-                separator=self.delimiter,
+                separator=self.separator,
                 quote_char=None,
                 infer_schema=False,
                 empty_string_is_null=False,
@@ -252,12 +354,12 @@ class _Blocks:
                 builder.ready.append(Chunk(builder.chunk))
                 builder.chunk = []
             builder.ready.extend(self._copy_chunks(stored))
-        else:
-            builder.chunk.extend(self._python_rows(stored, codes))
+        else:  # made into tuples a chunk at a time, as the chunks leave (``_whole_chunks``)
+            builder.waiting = self._python_rows(stored, codes)
         lines.update(zip(codes, range(first_line, first_line + count), strict=True))
         builder.size += count
         builder.block_rows += count
-        builder.facts.append(stored.select(_FACT_COLUMNS))
+        builder.facts.append(self.block_days(stored))
         return True
 
     def _stored(self, frame: Any) -> Any:
@@ -474,38 +576,44 @@ class _Blocks:
             if (count := min(CHUNK_SIZE, table.height - start))
         ]
 
-    def _python_rows(self, stored: Any, codes: list[str]) -> list[tuple[Any, ...]]:
-        """The stored rows as tuples; in a column of few values the rows share one Python object per value.
+    def _python_rows(self, stored: Any, codes: list[str]) -> Iterator[list[tuple[Any, ...]]]:
+        """The stored rows as tuples, ``CHUNK_SIZE`` at a time; in a column of few values the rows share
+        one Python object per value.
 
         Shared objects cost a dictionary look-up here and save more in ``marshal`` (a
         repeated object is sent as a reference) and in the writer, which then rebuilds
         one object per value instead of one per cell.
         """
-        columns: list[Any] = []
-        for name in STORED_COLUMNS:
-            values = codes if name == "code" else stored.get_column(name).to_list()
-            if name in _SHARED:
-                seen: dict[Any, Any] = {}
-                values = list(map(seen.setdefault, values, values))
-            columns.append(values)
-        return list(zip(*columns, strict=True))
+        shared: dict[str, dict[Any, Any]] = {name: {} for name in STORED_COLUMNS if name in _SHARED}
+        for start in range(0, stored.height, CHUNK_SIZE):
+            part = stored.slice(start, CHUNK_SIZE)
+            columns: list[Any] = []
+            for name in STORED_COLUMNS:
+                values = codes[start : start + CHUNK_SIZE] if name == "code" else part.get_column(name).to_list()
+                if name in shared:
+                    seen = shared[name]
+                    values = list(map(seen.setdefault, values, values))
+                columns.append(values)
+            yield list(zip(*columns, strict=True))
 
-    def day_rows(self, facts: list[Any], python_days: list[DayRow]) -> Any:
-        """The batch's non-zero day sums (a frame): the blocks' facts counted as ``CountDeltas.add_row`` does,
-        plus ``python_days``."""
+    def block_days(self, stored: Any) -> Any:
+        """A block's day sums (a frame): its rows counted as ``CountDeltas.add_row`` does, summed per group × day.
+
+        Summed as each block is taken, so that a batch holds its blocks' sums, never
+        their rows, until :meth:`month_rows`.
+        """
         pl = self.pl
-        rows = pl.concat(facts)
-        key = ["unit_id", "kind", "day"]
-        zero = {name: pl.lit(0, dtype=pl.Int64) for name in COUNT_COLUMNS}
-        one = pl.lit(1, dtype=pl.Int64)
+        rows = stored.select(_FACT_COLUMNS)
+        zero = {name: pl.lit(0, dtype=pl.Int32) for name in COUNT_COLUMNS}
+        one = pl.lit(1, dtype=pl.Int32)
         received = rows.select(
             pl.col("unit_id"), pl.col("kind"), day=pl.col("received_day"),
             **{
                 **zero,
                 "received": one,
-                "received_online": (pl.col("channel") == "online").cast(pl.Int64),
-                "paid_online": pl.col("paid_online").cast(pl.Int64),
-                "digitized": pl.col("digitized").cast(pl.Int64),
+                "received_online": (pl.col("channel") == "online").cast(pl.Int32),
+                "paid_online": pl.col("paid_online").cast(pl.Int32),
+                "digitized": pl.col("digitized").cast(pl.Int32),
             },
         )  # fmt: skip
         done = rows.filter(pl.col("resolved_day") != "")
@@ -515,12 +623,12 @@ class _Blocks:
             pl.col("unit_id"), pl.col("kind"), day=resolved_on,
             **{
                 **zero,
-                "resolved_early": (resolved_on < due).cast(pl.Int64),
-                "resolved_on_time": (resolved_on == due).cast(pl.Int64),
-                "resolved_late": late.cast(pl.Int64),
-                "overdue": -(resolved_on > pl.col("overdue_from")).cast(pl.Int64),
-                "electronic_result": pl.col("electronic_result").cast(pl.Int64),
-                "late_apologized": (late & (pl.col("apology_sent_on") != "")).cast(pl.Int64),
+                "resolved_early": (resolved_on < due).cast(pl.Int32),
+                "resolved_on_time": (resolved_on == due).cast(pl.Int32),
+                "resolved_late": late.cast(pl.Int32),
+                "overdue": -(resolved_on > pl.col("overdue_from")).cast(pl.Int32),
+                "electronic_result": pl.col("electronic_result").cast(pl.Int32),
+                "late_apologized": (late & (pl.col("apology_sent_on") != "")).cast(pl.Int32),
             },
         )  # fmt: skip
         still_open = (pl.col("resolved_day") == "") | (pl.col("resolved_day") > pl.col("overdue_from"))
@@ -528,12 +636,23 @@ class _Blocks:
             pl.col("unit_id"), pl.col("kind"), day=pl.col("overdue_from"),
             **{**zero, "overdue": one},
         )  # fmt: skip
-        parts = [received, resolved, overdue]
+        return self._summed([received, resolved, overdue])
+
+    def _summed(self, parts: list[Any]) -> Any:
+        """``parts`` (frames of ``day_schema``) summed per group × day."""
+        pl = self.pl
+        summed = pl.concat(parts).group_by("unit_id", "kind", "day").agg(pl.col(name).sum() for name in COUNT_COLUMNS)
+        return summed.cast(self.day_schema)
+
+    def day_rows(self, facts: list[Any], python_days: list[DayRow]) -> Any:
+        """The batch's non-zero day sums (a frame): the blocks' sums (:meth:`block_days`) plus ``python_days``."""
+        pl = self.pl
+        parts = list(facts)
         if python_days:
             kinds = self.kinds
             numbered = [(row[0], kinds.setdefault((row[1], row[2]), len(kinds)), *row[3:]) for row in python_days]
-            parts.append(pl.DataFrame(numbered, schema=received.schema, orient="row"))
-        summed = pl.concat(parts).group_by(key).agg(pl.col(name).sum() for name in COUNT_COLUMNS)
+            parts.append(pl.DataFrame(numbered, schema=self.day_schema, orient="row"))
+        summed = self._summed(parts)
         return summed.filter(pl.any_horizontal(pl.col(name) != 0 for name in COUNT_COLUMNS))
 
     def month_rows(self, facts: list[Any], python_days: list[DayRow]) -> MonthRows:
@@ -571,7 +690,7 @@ class _Blocks:
         return months
 
 
-#: What ``day_rows`` counts a block's rows from.
+#: What ``block_days`` counts a block's rows from.
 _FACT_COLUMNS = (
     "unit_id", "kind", "channel", "received_day", "resolved_day", "due_date", "overdue_from",
     "paid_online", "digitized", "electronic_result", "apology_sent_on",

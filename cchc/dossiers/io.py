@@ -149,7 +149,7 @@ def _decode(raw: str | bytes) -> tuple[str, bool]:
 #: A CSV body is decoded line by line in C; an undecodable byte becomes a lone surrogate
 #: (U+DC80–U+DCFF), which no valid UTF-8 text contains, so a row is "not UTF-8" exactly
 #: when one of its cells holds one.
-_DECODE_ESCAPED = operator.methodcaller("decode", "utf-8", "surrogateescape")
+decode_line = operator.methodcaller("decode", "utf-8", "surrogateescape")
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 
@@ -192,8 +192,11 @@ def read_dossier_file(stream: IO[Any], filename: str, *, fmt: str | None = None)
         return JsonLines(first, number, bad, _Lines(raw_lines, number), filename)
     if bad:
         raise invalid_file_error(SourceRef(filename, number), None, _("dòng tiêu đề không phải văn bản UTF-8"))
-    body: Iterator[str] = raw_lines if isinstance(raw, str) else map(_DECODE_ESCAPED, raw_lines)
-    return CsvRows(first, number, body, filename)
+    if isinstance(raw, str):
+        return CsvRows(first, number, raw_lines, filename)
+    # A binary file that is its own line iterator (a file, ``BytesIO``) can also be read in blocks of bytes.
+    binary = stream if raw_lines is stream and hasattr(stream, "read") else None
+    return CsvRows(first, number, map(decode_line, raw_lines), filename, binary=binary)
 
 
 def read_records(stream: IO[Any], filename: str, *, fmt: str | None = None) -> Iterator[RawRecord | Rejection]:
@@ -245,12 +248,17 @@ class CsvRows:
     does not take, so the checks and messages are the same either way.
     """
 
-    def __init__(self, header: str, header_number: int, lines: Iterator[str], filename: str) -> None:
+    def __init__(
+        self, header: str, header_number: int, lines: Iterator[str], filename: str, *, binary: IO[bytes] | None = None
+    ) -> None:
         self.filename = filename
         self.header_number = header_number
         self.delimiter, self.keys, self.labels = _read_header(header, header_number, filename)
         #: The body's lines, unread: ``reader`` splits them; a block reader may take them directly instead.
         self.lines = lines
+        #: The binary file under ``lines`` (``None`` for text): a block reader may read its bytes directly,
+        #: where ``lines`` would have read them next (decoded by ``decode_line``).
+        self.binary = binary
         self.reader = csv.reader(lines, delimiter=self.delimiter, strict=True)
 
     @property

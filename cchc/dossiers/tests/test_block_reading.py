@@ -51,11 +51,12 @@ def _batches(parts: list) -> list[tuple]:
     return batches
 
 
-def _read_both(path: Path, batch_size: int) -> tuple[list[tuple], list[tuple]]:
+def _read_both(path: Path, batch_size: int, *, text: bool = False) -> tuple[list[tuple], list[tuple]]:
     """The batches of the row-by-row reader and of the block reader (tuples, then ``COPY`` text), forked.
 
     Returns the row-by-row batches and the block reader's, after checking that its two
-    outputs (tuples for SQLite, ``COPY`` text for PostgreSQL) hold the same rows.
+    outputs (tuples for SQLite, ``COPY`` text for PostgreSQL) hold the same rows. The
+    file is opened as bytes (blocks read as bytes), or with ``text`` as text (blocks of lines).
     """
     catalogue = load_catalogue(None)
     readers = [
@@ -65,8 +66,9 @@ def _read_both(path: Path, batch_size: int) -> tuple[list[tuple], list[tuple]]:
     ]
     results = []
     for reader in readers:
-        with path.open("rb") as handle:
+        with path.open("r", encoding="utf-8", newline="") if text else path.open("rb") as handle:
             rows = read_dossier_file(handle, path.name)
+            assert (rows.binary is None) == text
             results.append(_batches(list(forked_parts(functools.partial(reader, rows, catalogue)))))
     assert results[2] == results[1]
     return results[0], results[1]
@@ -81,8 +83,10 @@ def _assert_same(by_rows: list[tuple], by_blocks: list[tuple]) -> int:
 
 @pytest.fixture
 def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Blocks of 300 lines and chunks of 120, so a few thousand rows cross many of both (the fork inherits them)."""
+    """Blocks of 300 lines read 5,000 bytes at a time, and chunks of 120, so a few thousand rows cross many
+    of each (the fork inherits them)."""
     monkeypatch.setattr(block_reading, "BLOCK_LINES", 300)
+    monkeypatch.setattr(block_reading, "READ_BYTES", 5_000)
     monkeypatch.setattr(block_reading, "CHUNK_SIZE", 120)
     monkeypatch.setattr(import_reading, "CHUNK_SIZE", 120)
 
@@ -186,6 +190,31 @@ def test_odd_rows_send_only_their_piece_row_by_row_and_the_result_is_the_same(tm
     # Unknown unit, resolved before received, two repeats, three rows with the wrong number of cells,
     # the quoted handling unit.
     assert sum(batch[2] for batch in by_rows) == 8
+
+
+@pytest.mark.usefixtures("small_blocks")
+@pytest.mark.parametrize("read_bytes", [1, 333, 10**6])
+def test_blocks_of_bytes_cut_at_line_ends_whatever_is_read_at_a_time(tmp_path, monkeypatch, read_bytes):
+    """Bytes read one, 333 or a million at a time, a last line without its end: every row once, in blocks."""
+    monkeypatch.setattr(block_reading, "READ_BYTES", read_bytes)
+    columns, lines = _synthetic_lines(1_000, seed=9)
+    path = _write(tmp_path / "hoso.csv", columns, lines)
+    path.write_bytes(path.read_bytes().removesuffix(b"\n"))
+    by_rows, by_blocks = _read_both(path, batch_size=450)
+    assert _assert_same(by_rows, by_blocks) == 1_000
+    assert [batch[1] for batch in by_rows] == [450, 450, 100]
+
+
+@pytest.mark.usefixtures("small_blocks")
+def test_a_text_stream_is_read_in_blocks_of_its_lines_and_the_result_is_the_same(tmp_path):
+    """A file opened as text has no bytes to read in blocks: its lines are joined instead, odd rows and all."""
+    columns, lines = _synthetic_lines(1_200, seed=10)
+    lines[500][columns.index("channel")] = "trực tuyến"  # not ASCII: its piece row by row
+    lines[1100][columns.index("handling_unit_codes")] = 'U1 "chính"'  # a quote: the rest row by row
+    path = _write(tmp_path / "hoso.csv", columns, lines)
+    by_rows, by_blocks = _read_both(path, batch_size=700, text=True)
+    # Row by row: the piece of 120 lines with row 500, and from the block with the quote (rows 1,000 on) to the end.
+    assert _assert_same(by_rows, by_blocks) == 1_200 - 120 - 200
 
 
 @pytest.mark.usefixtures("small_blocks")
