@@ -25,11 +25,11 @@ import csv
 import os
 import sys
 from collections.abc import Iterator
-from itertools import islice
-from typing import IO, Any
+from typing import Any
 
-from cchc.dossiers.counter_store import COLUMNS as COUNT_COLUMNS
-from cchc.dossiers.counter_store import MONTH_SLOTS, DayRow, MonthRows, encode_days
+from cchc.dossiers.block_counting import BlockCounts
+from cchc.dossiers.block_sources import block_source, encoded
+from cchc.dossiers.counter_store import MonthRows
 from cchc.dossiers.import_reading import (
     CHUNK_SIZE,
     BatchBuilder,
@@ -41,7 +41,7 @@ from cchc.dossiers.import_reading import (
     flush_parts,
     read_rows,
 )
-from cchc.dossiers.io import COLUMNS, MAX_CODE_LENGTH, MAX_HANDLING_CODES_LENGTH, CsvRows, decode_line
+from cchc.dossiers.io import COLUMNS, MAX_CODE_LENGTH, MAX_HANDLING_CODES_LENGTH, CsvRows
 from cchc.dossiers.stored_rows import (
     FAST_FLAGS,
     FAST_ZONES,
@@ -54,8 +54,6 @@ from cchc.dossiers.stored_rows import (
 
 #: Lines read and checked at a time (the rows of a block live in Polars and then as Python tuples).
 BLOCK_LINES = 20_000
-#: Bytes read from a binary file at a time, until a block has its lines.
-READ_BYTES = 2**20
 #: The process that first ran Polars here; a process forked from it must not run Polars.
 _POLARS_STARTED_IN: int | None = None
 #: What Python's ``str.strip`` and ``re``'s ``\\s`` take for white space among ASCII characters.
@@ -101,7 +99,7 @@ class _BlockBuilder(BatchBuilder):
     def months(self) -> MonthRows:
         if not self.facts:
             return super().months()
-        months = self.blocks.month_rows(self.facts, self.deltas.day_rows())
+        months = self.blocks.counts.month_rows(self.facts, self.deltas.day_rows())
         self.facts = []
         return months
 
@@ -119,7 +117,7 @@ def block_csv_parts(rows: CsvRows, catalogue: Catalogue, *, batch_size: int, cop
     parser = FastRowParser(rows.keys, procedures=catalogue.procedures, units=catalogue.units, clock=catalogue.clock)
     blocks = _Blocks(pl, rows, parser, copy_text=copy_text)
     builder = _BlockBuilder(batch_size=batch_size, blocks=blocks)
-    source: _ByteBlocks | _LineBlocks = _LineBlocks(rows.lines) if rows.binary is None else _ByteBlocks(rows.binary)
+    source = block_source(rows)
     end = rows.header_number
     while True:
         data, count = source.block(min(BLOCK_LINES, batch_size - builder.size))
@@ -134,7 +132,7 @@ def block_csv_parts(rows: CsvRows, catalogue: Catalogue, *, batch_size: int, cop
             del data
             for offset in range(0, len(lines), CHUNK_SIZE):
                 piece = lines[offset : offset + CHUNK_SIZE]
-                if not blocks.take(_encoded("".join(piece)), len(piece), end + offset + 1, builder):
+                if not blocks.take(encoded("".join(piece)), len(piece), end + offset + 1, builder):
                     reader = csv.reader(piece, delimiter=rows.delimiter, strict=True)
                     yield from read_rows(builder, rows, catalogue, parser, reader, end + offset)
                 yield from _whole_chunks(builder)
@@ -145,84 +143,6 @@ def block_csv_parts(rows: CsvRows, catalogue: Catalogue, *, batch_size: int, cop
     if builder.size:
         yield from _whole_chunks(builder)
         yield from flush_parts(builder)
-
-
-def _encoded(text: str) -> bytes:
-    """``text`` as UTF-8, a lone surrogate (an undecodable byte) included: never ASCII unless ``text`` is."""
-    return text.encode("utf-8", "surrogatepass")
-
-
-class _LineBlocks:
-    """Blocks of a text body's lines: the lines themselves, joined and encoded."""
-
-    def __init__(self, lines: Iterator[str]) -> None:
-        self._lines = lines
-        self._block: list[str] = []
-
-    def block(self, room: int) -> tuple[bytes, int]:
-        """Up to ``room`` lines, as bytes, and their number (0 at the end)."""
-        self._block = list(islice(self._lines, room))
-        return _encoded("".join(self._block)), len(self._block)
-
-    def lines(self, data: bytes) -> list[str]:
-        """The lines of the block just read (``data``), as the body gives them."""
-        return self._block
-
-    def rest(self) -> Iterator[str]:
-        """The lines after the block just read."""
-        return self._lines
-
-
-class _ByteBlocks:
-    """Blocks of whole lines read from a binary body ``READ_BYTES`` at a time: no Python object per line.
-
-    What was read past a block's last line waits in ``_carry`` for the next block (or
-    for :meth:`rest`). Lines end at ``\n`` only, as the file's own line iteration
-    splits them, and a last line may have no end.
-    """
-
-    def __init__(self, binary: IO[bytes]) -> None:
-        self._binary = binary
-        self._carry = b""
-
-    def block(self, room: int) -> tuple[bytes, int]:
-        """Up to ``room`` lines, as bytes, and their number (0 at the end)."""
-        pieces = [self._carry]
-        ends = self._carry.count(b"\n")
-        while ends < room:
-            piece = self._binary.read(READ_BYTES)
-            if not piece:  # the end of the file: every line left, the last one maybe without its end
-                self._carry = b""
-                data = b"".join(pieces)
-                return data, ends + (not data.endswith(b"\n") and len(data) > 0)
-            pieces.append(piece)
-            ends += piece.count(b"\n")
-        last = pieces[-1]  # the room-th line ends in the last piece
-        position = -1
-        for _ in range(room - (ends - last.count(b"\n"))):
-            position = last.index(b"\n", position + 1)
-        data = b"".join(pieces)
-        cut = len(data) - len(last) + position + 1
-        self._carry = data[cut:]
-        return data[:cut], room
-
-    def lines(self, data: bytes) -> list[str]:
-        """The lines of ``data`` (a block), as the body would have given them."""
-        lines = [line + b"\n" for line in data.split(b"\n")]
-        lines[-1] = lines[-1][:-1]
-        if not lines[-1]:
-            lines.pop()
-        return list(map(decode_line, lines))
-
-    def rest(self) -> Iterator[str]:
-        """The lines after the block just read: those read ahead, then the file's own."""
-        carry, self._carry = self._carry, b""
-        *whole, tail = carry.split(b"\n")
-        for line in whole:
-            yield decode_line(line + b"\n")
-        if tail:
-            yield decode_line(tail + next(self._binary, b""))
-        yield from map(decode_line, self._binary)
 
 
 def _whole_chunks(builder: "_BlockBuilder") -> Parts:
@@ -267,10 +187,10 @@ class _Blocks:
         self.names = [f"c{index}" for index in range(self.width)]
         self.cell = {key: pl.col(f"c{positions[key]}") if key in positions else pl.lit("") for key in COLUMNS}
         procedures = parser.procedures
-        #: Each (field, level) by a small number: the counting groups by numbers, not by texts.
-        self.kinds: dict[tuple[str, str], int] = {}
-        for info in procedures.values():
-            self.kinds.setdefault((info.field, info.level), len(self.kinds))
+        self.counts = BlockCounts(pl, procedures)
+        kinds = self.counts.kinds
+        #: The field and the level of each (field, level) number, by number.
+        self.of_kind = {"field": [field for field, _ in kinds], "level": [level for _, level in kinds]}
         self.procedures = pl.DataFrame(
             {
                 "procedure_code": list(procedures),
@@ -278,7 +198,7 @@ class _Blocks:
                 "limit": [info.time_limit_days for info in procedures.values()],
                 "field": [info.field for info in procedures.values()],
                 "level": [info.level for info in procedures.values()],
-                "kind": [self.kinds[info.field, info.level] for info in procedures.values()],
+                "kind": [kinds[info.field, info.level] for info in procedures.values()],
             },
             schema={
                 "procedure_code": pl.String,
@@ -288,10 +208,6 @@ class _Blocks:
                 "level": pl.String,
                 "kind": pl.Int32,
             },
-        )
-        #: A frame of day sums: the group, the day, and ``COUNT_COLUMNS`` (a batch's sums fit 32 bits).
-        self.day_schema = {"unit_id": pl.Int64, "kind": pl.Int32, "day": pl.String} | dict.fromkeys(
-            COUNT_COLUMNS, pl.Int32
         )
         self.units = pl.DataFrame(
             {"unit_code": list(parser.units), "unit_id": list(parser.units.values())},
@@ -359,7 +275,7 @@ class _Blocks:
         lines.update(zip(codes, range(first_line, first_line + count), strict=True))
         builder.size += count
         builder.block_rows += count
-        builder.facts.append(self.block_days(stored))
+        builder.facts.append(self.counts.block_days(stored))
         return True
 
     def _stored(self, frame: Any) -> Any:
@@ -587,111 +503,15 @@ class _Blocks:
         shared: dict[str, dict[Any, Any]] = {name: {} for name in STORED_COLUMNS if name in _SHARED}
         for start in range(0, stored.height, CHUNK_SIZE):
             part = stored.slice(start, CHUNK_SIZE)
+            kinds = part.get_column("kind").to_list()
             columns: list[Any] = []
             for name in STORED_COLUMNS:
+                if name in self.of_kind:  # the field or level of each row's number: shared already, no text made
+                    columns.append(list(map(self.of_kind[name].__getitem__, kinds)))
+                    continue
                 values = codes[start : start + CHUNK_SIZE] if name == "code" else part.get_column(name).to_list()
                 if name in shared:
                     seen = shared[name]
                     values = list(map(seen.setdefault, values, values))
                 columns.append(values)
             yield list(zip(*columns, strict=True))
-
-    def block_days(self, stored: Any) -> Any:
-        """A block's day sums (a frame): its rows counted as ``CountDeltas.add_row`` does, summed per group × day.
-
-        Summed as each block is taken, so that a batch holds its blocks' sums, never
-        their rows, until :meth:`month_rows`.
-        """
-        pl = self.pl
-        rows = stored.select(_FACT_COLUMNS)
-        zero = {name: pl.lit(0, dtype=pl.Int32) for name in COUNT_COLUMNS}
-        one = pl.lit(1, dtype=pl.Int32)
-        received = rows.select(
-            pl.col("unit_id"), pl.col("kind"), day=pl.col("received_day"),
-            **{
-                **zero,
-                "received": one,
-                "received_online": (pl.col("channel") == "online").cast(pl.Int32),
-                "paid_online": pl.col("paid_online").cast(pl.Int32),
-                "digitized": pl.col("digitized").cast(pl.Int32),
-            },
-        )  # fmt: skip
-        done = rows.filter(pl.col("resolved_day") != "")
-        resolved_on, due = pl.col("resolved_day"), pl.col("due_date")
-        late = resolved_on > due
-        resolved = done.select(
-            pl.col("unit_id"), pl.col("kind"), day=resolved_on,
-            **{
-                **zero,
-                "resolved_early": (resolved_on < due).cast(pl.Int32),
-                "resolved_on_time": (resolved_on == due).cast(pl.Int32),
-                "resolved_late": late.cast(pl.Int32),
-                "overdue": -(resolved_on > pl.col("overdue_from")).cast(pl.Int32),
-                "electronic_result": pl.col("electronic_result").cast(pl.Int32),
-                "late_apologized": (late & (pl.col("apology_sent_on") != "")).cast(pl.Int32),
-            },
-        )  # fmt: skip
-        still_open = (pl.col("resolved_day") == "") | (pl.col("resolved_day") > pl.col("overdue_from"))
-        overdue = rows.filter(still_open).select(
-            pl.col("unit_id"), pl.col("kind"), day=pl.col("overdue_from"),
-            **{**zero, "overdue": one},
-        )  # fmt: skip
-        return self._summed([received, resolved, overdue])
-
-    def _summed(self, parts: list[Any]) -> Any:
-        """``parts`` (frames of ``day_schema``) summed per group × day."""
-        pl = self.pl
-        summed = pl.concat(parts).group_by("unit_id", "kind", "day").agg(pl.col(name).sum() for name in COUNT_COLUMNS)
-        return summed.cast(self.day_schema)
-
-    def day_rows(self, facts: list[Any], python_days: list[DayRow]) -> Any:
-        """The batch's non-zero day sums (a frame): the blocks' sums (:meth:`block_days`) plus ``python_days``."""
-        pl = self.pl
-        parts = list(facts)
-        if python_days:
-            kinds = self.kinds
-            numbered = [(row[0], kinds.setdefault((row[1], row[2]), len(kinds)), *row[3:]) for row in python_days]
-            parts.append(pl.DataFrame(numbered, schema=self.day_schema, orient="row"))
-        summed = self._summed(parts)
-        return summed.filter(pl.any_horizontal(pl.col(name) != 0 for name in COUNT_COLUMNS))
-
-    def month_rows(self, facts: list[Any], python_days: list[DayRow]) -> MonthRows:
-        """``counter_store.month_rows`` of :meth:`day_rows`, packed from Polars' sums.
-
-        The totals per month are summed in Polars; each month's array is filled from its
-        non-zero (position, value) pairs only, and packed once.
-        """
-        pl = self.pl
-        month = ["unit_id", "kind", "month"]
-        days = self.day_rows(facts, python_days).with_columns(
-            month=pl.col("day").str.slice(0, 8) + "01",
-            slot=(pl.col("day").str.slice(8, 2).cast(pl.Int64) - 1) * len(COUNT_COLUMNS),
-        )
-        totals = days.group_by(month).agg(pl.col(name).sum() for name in COUNT_COLUMNS).with_row_index("group")
-        # The (position, value) pairs carry the month's number, not its four keys: ten rows per day.
-        days = days.join(totals.select(*month, "group"), on=month, how="left")
-        cells = pl.concat(
-            [
-                days.select("group", position=pl.col("slot") + lane, value=pl.col(name))
-                for lane, name in enumerate(COUNT_COLUMNS)
-            ]
-        ).filter(pl.col("value") != 0)
-        filled = cells.group_by("group").agg(pl.col("position"), pl.col("value"))
-        joined = totals.join(filled, on="group", how="left").drop("group")
-        months: MonthRows = {}
-        names = {number: key for key, number in self.kinds.items()}
-        for unit_id, kind, first, *rest in joined.iter_rows():
-            positions, values = rest[-2], rest[-1]
-            array = [0] * MONTH_SLOTS * len(COUNT_COLUMNS)
-            for position, value in zip(positions or (), values or (), strict=True):
-                array[position] = value
-            field, level = names[kind]
-            months[unit_id, field, level, first] = (encode_days(array), rest[:-2])
-        return months
-
-
-#: What ``block_days`` counts a block's rows from.
-_FACT_COLUMNS = (
-    "unit_id", "kind", "channel", "received_day", "resolved_day", "due_date", "overdue_from",
-    "paid_online", "digitized", "electronic_result", "apology_sent_on",
-)  # fmt: skip

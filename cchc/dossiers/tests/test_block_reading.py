@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from cchc.core.calendar import work_calendar
-from cchc.dossiers import block_reading, import_reading
+from cchc.dossiers import block_reading, block_sources, import_reading
 from cchc.dossiers.import_reading import BatchEnd, Chunk, CopyChunk, csv_parts, forked_parts, load_catalogue
 from cchc.dossiers.importing import import_dossiers
 from cchc.dossiers.io import read_dossier_file
@@ -86,7 +86,7 @@ def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Blocks of 300 lines read 5,000 bytes at a time, and chunks of 120, so a few thousand rows cross many
     of each (the fork inherits them)."""
     monkeypatch.setattr(block_reading, "BLOCK_LINES", 300)
-    monkeypatch.setattr(block_reading, "READ_BYTES", 5_000)
+    monkeypatch.setattr(block_sources, "READ_BYTES", 5_000)
     monkeypatch.setattr(block_reading, "CHUNK_SIZE", 120)
     monkeypatch.setattr(import_reading, "CHUNK_SIZE", 120)
 
@@ -196,7 +196,7 @@ def test_odd_rows_send_only_their_piece_row_by_row_and_the_result_is_the_same(tm
 @pytest.mark.parametrize("read_bytes", [1, 333, 10**6])
 def test_blocks_of_bytes_cut_at_line_ends_whatever_is_read_at_a_time(tmp_path, monkeypatch, read_bytes):
     """Bytes read one, 333 or a million at a time, a last line without its end: every row once, in blocks."""
-    monkeypatch.setattr(block_reading, "READ_BYTES", read_bytes)
+    monkeypatch.setattr(block_sources, "READ_BYTES", read_bytes)
     columns, lines = _synthetic_lines(1_000, seed=9)
     path = _write(tmp_path / "hoso.csv", columns, lines)
     path.write_bytes(path.read_bytes().removesuffix(b"\n"))
