@@ -506,8 +506,7 @@ def _span_sums(spans: Sequence[Span], *, by_group: bool, unit_ids: Iterable[int]
     result: dict[Any, list[int]] = {}
     sums: list[str] = []
     params: list[Any] = []
-    conditions: list[str] = []
-    condition_params: list[Any] = []
+    covered: list[tuple[str, dt.date, dt.date]] = []
     partial: dict[dt.date, list[tuple[int, int, int, int]]] = {}  # month → (position, column, first, last slot)
     position = 0
     for first, last, columns in spans:
@@ -522,18 +521,26 @@ def _span_sums(spans: Sequence[Span], *, by_group: bool, unit_ids: Iterable[int]
                 if grain == _GRAIN_DAY:
                     slots = partial.setdefault(a.replace(day=1), [])
                     slots.append((position + index, COLUMNS.index(column), a.day - 1, b.day))
-        if whole:
-            conditions.append(condition)
-            condition_params += span_params
+        covered += whole
         position += len(columns)
     # One statement: the sums of the totals, then (UNION ALL) the partial months' arrays.
     selects, select_params = [], []
-    if conditions:
+    if covered:
+        # The rows of the whole years and months, each once: one range of the key's index per
+        # disjoint range (a scan per range, not of the whole index filtered by an OR of them).
+        names = ", ".join(sorted({column for _first, _last, columns in spans for column in columns}))
+        branches, branch_params = [], []
+        for grain, first_day, last_day in _disjoint(covered):
+            branches.append(
+                f"SELECT {keys}, grain, day, {names} FROM {table} "  # noqa: S608 - constant names
+                f"WHERE grain = %s AND day BETWEEN %s AND %s{units_sql}"
+            )
+            branch_params += [grain, first_day, last_day, *units_params]
         selects.append(
-            f"SELECT {keys}, NULL, NULL, {', '.join(sums)} FROM {table} "  # noqa: S608 - constant names
-            f"WHERE ({' OR '.join(conditions)}){units_sql} GROUP BY {keys}"
+            f"SELECT {keys}, NULL, NULL, {', '.join(sums)} "  # noqa: S608 - constant names
+            f"FROM ({' UNION ALL '.join(branches)}) AS c GROUP BY {keys}"
         )
-        select_params += [*params, *condition_params, *units_params]
+        select_params += [*params, *branch_params]
     if partial:
         months = list(partial)
         selects.append(
@@ -565,6 +572,17 @@ def _span_sums(spans: Sequence[Span], *, by_group: bool, unit_ids: Iterable[int]
 
 def _as_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def _disjoint(ranges: list[tuple[str, dt.date, dt.date]]) -> list[tuple[str, dt.date, dt.date]]:
+    """``ranges`` (grain, first, last bucket day) merged where they overlap: no bucket in two of them."""
+    merged: list[tuple[str, dt.date, dt.date]] = []
+    for grain, first, last in sorted(ranges):
+        if merged and merged[-1][0] == grain and first <= merged[-1][2]:
+            merged[-1] = (grain, merged[-1][1], max(last, merged[-1][2]))
+        else:
+            merged.append((grain, first, last))
+    return merged
 
 
 def _condition(ranges: list[tuple[str, dt.date, dt.date]], params: list[object]) -> str:

@@ -14,6 +14,7 @@ from cchc.core.workdays import VN_TZ
 from cchc.dossiers import sla
 from cchc.dossiers.aggregates import (
     CountDeltas,
+    _disjoint,
     aggregate_group_stats,
     aggregate_rows,
     bucket_ranges,
@@ -137,6 +138,27 @@ def test_recompute_rebuilds_the_same_counters_and_check_detects_drift():
         call_command("recompute_dossier_aggregates", "--check", stdout=io.StringIO())
     call_command("recompute_dossier_aggregates", stdout=io.StringIO())
     assert aggregate_rows() == maintained
+
+
+def test_the_ranges_read_are_disjoint_and_cover_every_bucket_of_every_span_once():
+    """Overlapping ranges of a grain merge; other grains and gaps stay apart: each counter row is read once."""
+    d = dt.date
+    spans = [(d(2023, 1, 1), d(2025, 10, 31)), (d(2025, 1, 1), d(2025, 11, 30)), (d(2025, 11, 1), d(2025, 11, 30))]
+    ranges = [r for first, last in spans for r in bucket_ranges(first, last) if r[0] != "D"]
+    merged = _disjoint(ranges)
+    assert merged == sorted(merged)
+    for (grain, _first, last), (next_grain, next_first, _last) in itertools.pairwise(merged):
+        assert grain != next_grain or last < next_first
+    covered = {(grain, first) for grain, first, _last in ranges} | {(grain, last) for grain, _first, last in ranges}
+    assert all(any(g == grain and a <= day <= b for g, a, b in merged) for grain, day in covered)
+    assert _disjoint([("Y", d(2020, 1, 1), d(2021, 1, 1)), ("M", d(2025, 3, 1), d(2025, 4, 1))]) == [
+        ("M", d(2025, 3, 1), d(2025, 4, 1)),
+        ("Y", d(2020, 1, 1), d(2021, 1, 1)),
+    ]
+    assert _disjoint([("M", d(2025, 1, 1), d(2025, 2, 1)), ("M", d(2025, 4, 1), d(2025, 5, 1))]) == [
+        ("M", d(2025, 1, 1), d(2025, 2, 1)),
+        ("M", d(2025, 4, 1), d(2025, 5, 1)),
+    ]
 
 
 def test_bucket_ranges_cover_exactly_the_days_with_few_ranges():
