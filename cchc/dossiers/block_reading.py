@@ -58,10 +58,12 @@ BLOCK_LINES = 20_000
 _POLARS_STARTED_IN: int | None = None
 #: What Python's ``str.strip`` and ``re``'s ``\\s`` take for white space among ASCII characters.
 _ASCII_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
-#: Stored columns with few distinct values in a block: one Python object per value, shared by the rows
-#: (Python already shares the small numbers of the flags and pauses).
-_SHARED = frozenset(STORED_COLUMNS) - {"code", "received_at", "resolved_at", "returned_at", "supplement_requested_at"}
-_SHARED -= {"due_disagrees", "paused_working_days", "paid_online", "digitized", "electronic_result"}
+#: Stored columns with few distinct values in a block: one Python object per value, shared by the rows.
+#: Not the times and codes (many values), nor the flags and pauses (Python shares small numbers already).
+_SHARED = frozenset(STORED_COLUMNS) - {
+    *("code", "received_at", "resolved_at", "returned_at", "supplement_requested_at"),
+    *("due_disagrees", "paused_working_days", "paid_online", "digitized", "electronic_result"),
+}
 
 
 def usable() -> bool:
@@ -156,10 +158,13 @@ def _whole_chunks(builder: "_BlockBuilder") -> Parts:
     if builder.waiting is not None:
         for rows in builder.waiting:
             builder.chunk.extend(rows)
-            if len(builder.chunk) >= CHUNK_SIZE:
-                yield Chunk(builder.chunk[:CHUNK_SIZE])
-                builder.chunk = builder.chunk[CHUNK_SIZE:]
+            yield from _cut_whole(builder)
         builder.waiting = None
+    yield from _cut_whole(builder)
+
+
+def _cut_whole(builder: "_BlockBuilder") -> Parts:
+    """Every whole ``CHUNK_SIZE`` of the builder's chunk, which keeps the rest."""
     chunk = builder.chunk
     whole = len(chunk) - len(chunk) % CHUNK_SIZE
     if whole:

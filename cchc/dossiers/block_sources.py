@@ -81,18 +81,23 @@ class ByteBlocks:
 
     def lines(self, data: bytes) -> list[str]:
         """The lines of ``data`` (a block), as the body would have given them."""
-        lines = [line + b"\n" for line in data.split(b"\n")]
-        lines[-1] = lines[-1][:-1]
-        if not lines[-1]:
-            lines.pop()
-        return list(map(decode_line, lines))
+        whole, tail = _split(data)
+        lines = list(map(decode_line, whole))
+        if tail:  # the file's last line, without its end
+            lines.append(decode_line(tail))
+        return lines
 
     def rest(self) -> Iterator[str]:
         """The lines after the block just read: those read ahead, then the file's own."""
-        carry, self._carry = self._carry, b""
-        *whole, tail = carry.split(b"\n")
-        for line in whole:
-            yield decode_line(line + b"\n")
-        if tail:
+        whole, tail = _split(self._carry)
+        self._carry = b""
+        yield from map(decode_line, whole)
+        if tail:  # the file's next line goes on from it
             yield decode_line(tail + next(self._binary, b""))
         yield from map(decode_line, self._binary)
+
+
+def _split(data: bytes) -> tuple[list[bytes], bytes]:
+    """The whole lines of ``data``, each with its ``\\n``, and what follows the last one."""
+    *whole, tail = data.split(b"\n")
+    return [line + b"\n" for line in whole], tail
